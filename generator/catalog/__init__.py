@@ -1,0 +1,1 @@
+"""The catalog model and how it is built from validated documents."""

@@ -1,0 +1,326 @@
+"""Turn validated documents into the Catalog: terms applied, rich text sanitized, dates parsed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from generator.catalog.model import (
+    AUDIENCES,
+    SMART_KEYS,
+    Catalog,
+    CheckInLog,
+    Criterion,
+    EvaluationLevel,
+    Evidence,
+    Form,
+    FormField,
+    FormSection,
+    Goal,
+    Kpi,
+    LogColumn,
+    Measure,
+    Measurement,
+    Milestone,
+    Organization,
+    Page,
+    Placeholder,
+    Practice,
+    RichText,
+    SmartFramework,
+    SmartPrompt,
+    SmartTemplate,
+    Source,
+    StatementPart,
+    Terms,
+    Worksheets,
+)
+from generator.dates import Duration
+from generator.load.documents import Document
+from generator.richtext import render_markdown
+from generator.terms import term_renamer
+from generator.validate.semantic import PLACEHOLDER
+
+Text = Callable[[str], str]
+
+
+class _Builder:
+    """Holds the term renamer and program start so each converter stays a one-liner."""
+
+    def __init__(self, rename: Text, start: dt.date | None) -> None:
+        self.t = rename
+        self.start = start
+
+    def rich(self, source: str) -> RichText:
+        renamed = self.t(source)
+        return RichText(renamed, render_markdown(renamed))
+
+    def texts(self, items: list[str] | None) -> tuple[str, ...]:
+        return tuple(self.t(i) for i in items or ())
+
+    def evidence(self, items: list[dict[str, Any]] | None) -> tuple[Evidence, ...]:
+        # Source titles are names of published works: never renamed.
+        return tuple(
+            Evidence(
+                self.t(e["claim"]),
+                Source(
+                    name=e["source"]["name"],
+                    publisher=e["source"].get("publisher"),
+                    url=e["source"].get("url"),
+                    year=e["source"].get("year"),
+                    via=e["source"].get("via"),
+                ),
+            )
+            for e in items or ()
+        )
+
+    def kpis(self, items: list[dict[str, Any]] | None) -> tuple[Kpi, ...]:
+        return tuple(
+            Kpi(
+                id=k["id"],
+                name=self.t(k["name"]),
+                description=self.t(k["description"]),
+                unit=k["unit"],
+                direction=k["direction"],
+                baseline=self.t(k["baseline"]),
+                target=self.t(k["target"]),
+                period=k["period"],
+            )
+            for k in items or ()
+        )
+
+    def offset_days(self, duration: str) -> int:
+        d = Duration.parse(duration)
+        return (d.after(self.start) - self.start).days if self.start else d.approx_days()
+
+    def smart(self, data: dict[str, Any], criteria: dict[str, Criterion]) -> SmartTemplate:
+        fields = {
+            name: Placeholder(
+                name=name,
+                label=self.t(f["label"]),
+                hint=self.t(f["hint"]),
+                example=self.t(f["example"]),
+                kind=f.get("type", "text"),
+            )
+            for name, f in data["fields"].items()
+        }
+        statement = self.t(data["statement"])
+        parts: list[StatementPart] = []
+        pos = 0
+        for match in PLACEHOLDER.finditer(statement):
+            if match.start() > pos:
+                parts.append(StatementPart(statement[pos : match.start()]))
+            parts.append(StatementPart("", fields[match.group(1)]))
+            pos = match.end()
+        if pos < len(statement):
+            parts.append(StatementPart(statement[pos:]))
+        example = "".join(p.placeholder.example if p.placeholder else p.text for p in parts)
+        prompts = tuple(
+            SmartPrompt(key, criteria[key].letter, criteria[key].name, self.t(data["prompts"][key]))
+            for key in SMART_KEYS
+        )
+        return SmartTemplate(statement, tuple(parts), tuple(fields.values()), prompts, example)
+
+    def goal(self, doc: Document, criteria: dict[str, Criterion]) -> Goal:
+        assert doc.loaded is not None
+        g = doc.loaded.data
+        return Goal(
+            id=g["id"],
+            audience=g["audience"],
+            title=self.t(g["title"]),
+            summary=self.t(g["summary"]),
+            why=self.rich(g["why"]),
+            horizon=g["horizon"],
+            tags=tuple(g["tags"]),
+            evidence=self.evidence(g["evidence"]),
+            smart=self.smart(g["smart"], criteria),
+            milestones=tuple(
+                Milestone(
+                    self.t(m["title"]), m["due"], self.offset_days(m["due"]),
+                    self.t(m.get("description", "")),
+                )
+                for m in g["milestones"]
+            ),
+            measures=tuple(
+                Measure(self.t(m["metric"]), self.t(m["how"]), self.t(m["target"]))
+                for m in g["measures"]
+            ),
+            check_in_questions=self.texts(g["check_in_questions"]),
+            conversation_starters=self.texts(g.get("conversation_starters")),
+            related=tuple(g["related"]),
+            kpis=self.kpis(g.get("kpis")),
+            source_file=doc.rel,
+        )
+
+    def form(self, key: str, f: dict[str, Any]) -> Form:
+        return Form(
+            id=key.replace("_", "-"),
+            title=self.t(f["title"]),
+            intro=self.t(f["intro"]),
+            sections=tuple(
+                FormSection(
+                    id=s["id"],
+                    title=self.t(s["title"]),
+                    intro=self.t(s.get("intro", "")),
+                    fields=tuple(
+                        FormField(
+                            id=x["id"],
+                            label=self.t(x["label"]),
+                            hint=self.t(x.get("hint", "")),
+                            kind=x["kind"],
+                            lines=x.get("lines", 3) if x["kind"] == "lines" else 1,
+                        )
+                        for x in s["fields"]
+                    ),
+                )
+                for s in f["sections"]
+            ),
+        )
+
+
+def _terms(org: dict[str, Any]) -> Terms:
+    t = org["terms"]
+    return Terms(
+        t["mentor"]["singular"], t["mentor"]["plural"],
+        t["mentee"]["singular"], t["mentee"]["plural"],
+        t["program"]["singular"], t["program"]["plural"],
+    )
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _page_title_and_body(text: str) -> tuple[str, str]:
+    first, _, rest = text.lstrip().partition("\n")
+    return first.removeprefix("# ").strip(), rest.strip() or first
+
+
+def build_catalog(root: Path, documents: list[Document]) -> Catalog:
+    """The Catalog of a repository whose documents have passed validation."""
+    by_kind: dict[str, list[Document]] = {}
+    for doc in documents:
+        by_kind.setdefault(doc.kind, []).append(doc)
+
+    def data(kind: str) -> dict[str, Any]:
+        loaded = by_kind[kind][0].loaded
+        assert loaded is not None
+        result: dict[str, Any] = loaded.data
+        return result
+
+    org = data("organization")
+    terms = _terms(org)
+    program = org["program"]
+    start = dt.date.fromisoformat(program["start_date"]) if program.get("start_date") else None
+    b = _Builder(term_renamer(terms), start)
+
+    organization = Organization(
+        name=org["name"],
+        short_name=org.get("short_name", org["name"]),
+        program_name=b.t(org["program_name"]),
+        tagline=b.t(org.get("tagline", "")),
+        contact_name=org["contact"]["name"],
+        contact_email=org["contact"]["email"],
+        website=org.get("website"),
+        logo=(root / "content" / org["logo"]).resolve(),
+        logo_alt=org["logo_alt"],
+        primary=org["colors"]["primary"].lower(),
+        accent=org["colors"]["accent"].lower(),
+        language=org["language"],
+        paper=tuple(org.get("paper", ["a4", "letter"])),
+        start_date=start,
+        duration=program["duration"],
+        cadence=program["cadence"],
+        meeting_minutes=program.get("meeting_minutes", 60),
+        terms=terms,
+    )
+
+    smart = data("smart")
+    criteria = {
+        c["key"]: Criterion(c["key"], c["letter"], b.t(c["name"]), b.t(c["asks"]), b.t(c["question"]), b.t(c["tip"]))
+        for c in smart["criteria"]
+    }
+    framework = SmartFramework(
+        title=b.t(smart["title"]),
+        intro=b.rich(smart["intro"]),
+        criteria=tuple(criteria[k] for k in SMART_KEYS),
+        steps=b.texts(smart["steps"]),
+        evidence=b.evidence(smart["evidence"]),
+        worked_example=smart["worked_example"],
+    )
+
+    disabled = set(org.get("disabled_goals", []))
+    goal_docs = [
+        d for d in by_kind.get("goal", [])
+        if d.loaded and d.loaded.data.get("enabled", True) and d.stem not in disabled
+    ]
+    goal_docs.sort(key=lambda d: (
+        AUDIENCES.index(d.loaded.data["audience"]) if d.loaded else 0,
+        d.loaded.data.get("order", 10000) if d.loaded else 0,
+        d.stem,
+    ))
+    goals = tuple(b.goal(d, criteria) for d in goal_docs)
+    enabled_ids = {g.id for g in goals}
+    # Links to disabled goals are dropped rather than left dangling.
+    goals = tuple(
+        g if set(g.related) <= enabled_ids
+        else Goal(**{**g.__dict__, "related": tuple(r for r in g.related if r in enabled_ids)})
+        for g in goals
+    )
+
+    m = data("measurement")
+    measurement = Measurement(
+        title=b.t(m["title"]),
+        intro=b.rich(m["intro"]),
+        practices=tuple(Practice(b.t(p["title"]), b.t(p["description"])) for p in m["practices"]),
+        kpis=b.kpis(m["kpis"]),
+        evaluation_levels=tuple(
+            EvaluationLevel(e["level"], b.t(e["name"]), b.t(e["question"]), b.t(e["how"]))
+            for e in m["evaluation_levels"]
+        ),
+    )
+
+    w = data("worksheets")
+    log = w["check_in_log"]
+    worksheets = Worksheets(
+        agreement=b.form("agreement", w["agreement"]),
+        check_in_log=CheckInLog(
+            id="check-in-log",
+            title=b.t(log["title"]),
+            intro=b.t(log["intro"]),
+            agenda=b.texts(log["agenda"]),
+            columns=tuple(LogColumn(c["id"], b.t(c["label"]), c["width"]) for c in log["columns"]),
+            rows=log["rows"],
+        ),
+        midpoint_reflection=b.form("midpoint_reflection", w["midpoint_reflection"]),
+        closure_reflection=b.form("closure_reflection", w["closure_reflection"]),
+        evaluation=b.form("evaluation", w["evaluation"]),
+    )
+
+    pages = []
+    for doc in by_kind.get("page", []):
+        title, body = _page_title_and_body(doc.text)
+        pages.append(Page(doc.stem, b.t(title), b.rich(body)))
+
+    locale = next(d for d in by_kind.get("locale", []) if d.stem == organization.language)
+    assert locale.loaded is not None
+    strings = {k: b.t(v) for k, v in _flatten(locale.loaded.data).items()}
+
+    return Catalog(
+        root=root.resolve(),
+        organization=organization,
+        goals=goals,
+        smart=framework,
+        measurement=measurement,
+        worksheets=worksheets,
+        pages=tuple(sorted(pages, key=lambda p: p.slug)),
+        strings=strings,
+    )

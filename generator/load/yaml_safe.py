@@ -1,0 +1,234 @@
+"""Safe YAML: plain data plus a position for every JSON path.
+
+Built on libyaml's event stream (fast, no recursion in C) with our own small value builder, so:
+anchors, aliases and explicit tags are rejected, duplicate keys are errors naming both lines,
+nesting depth is capped, and plain scalars follow the YAML 1.2 core schema: `no`, `on`, `22:22`,
+`2027-01-01` and `010` stay strings instead of silently becoming booleans, numbers or dates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is in PyYAML's wheels; the pure-Python parser is a slow fallback
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+MAX_DEPTH = 40
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z")
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_YAML11_BOOLS = frozenset(
+    s for w in ("yes", "no", "on", "off", "y", "n") for s in (w, w.title(), w.upper())
+)
+
+Position = tuple[int, int]  # (line, col), both 1-based
+PathKey = tuple[str | int, ...]
+
+
+class YamlProblem(Exception):
+    """A problem that stops loading one file, with its position."""
+
+    def __init__(self, message: str, line: int = 0, col: int = 0, path: str = "$") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.path = path
+
+
+@dataclass
+class Loaded:
+    """A document's data and where each value (and each mapping key) starts."""
+
+    data: Any
+    positions: dict[PathKey, Position] = field(default_factory=dict)
+    key_positions: dict[PathKey, Position] = field(default_factory=dict)
+
+    def position(self, path: PathKey, *, key: bool = False) -> Position:
+        """The nearest known position for a path (walking up to the parent when unknown)."""
+        table = self.key_positions if key else self.positions
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if p in self.positions:
+                return self.positions[p]
+            p = p[:-1]
+        return self.positions.get((), (1, 1))
+
+
+def json_path(path: PathKey) -> str:
+    """`("smart", "fields", 0)` -> `$.smart.fields[0]`."""
+    out = ["$"]
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
+            out.append(f".{part}")
+        else:
+            out.append("[" + repr(part) + "]")
+    return "".join(out)
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    value: str = event.value
+    if not event.implicit[0]:  # quoted or block scalar: always a string
+        return value
+    if value in _NULL:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        number = float(value)
+        # "1.10" or "1e3" would not survive a round trip: keep what was written
+        return number if repr(number) == value.lstrip("+") else value
+    return value
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
+
+
+def _pos(event: yaml.Event) -> Position:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def load_yaml(text: str) -> Loaded:
+    """Parse one YAML document; raises YamlProblem with a position on anything unsafe or malformed."""
+    loaded = Loaded(data=None)
+    # stack of (container, path, pending_key, pending_key_pos)
+    stack: list[list[Any]] = []
+    root_set = False
+    documents = 0
+    parser = _Parser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                break
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    line, col = _pos(event)
+                    raise YamlProblem("only one YAML document per file (found `---`)", line, col)
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                line, col = _pos(event)
+                raise YamlProblem(
+                    f"YAML aliases (*{event.anchor}) are not allowed; write the value out", line, col
+                )
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                container, path, _, _ = stack.pop()
+                value = container
+                if not stack:
+                    loaded.data, root_set = value, True
+                continue
+            # a node: scalar, mapping start or sequence start
+            node_event: Any = event
+            line, col = _pos(node_event)
+            if node_event.anchor is not None:
+                raise YamlProblem(
+                    f"YAML anchors (&{node_event.anchor}) are not allowed; write the value out",
+                    line,
+                    col,
+                )
+            tag = node_event.tag
+            implicit = (
+                node_event.implicit[0] or node_event.implicit[1]
+                if isinstance(node_event, yaml.ScalarEvent)
+                else node_event.implicit
+            )
+            if tag is not None and not implicit and tag != "!":
+                raise YamlProblem(
+                    f"YAML tags ({tag}) are not allowed; remove the tag (quote the value if it is text)",
+                    line,
+                    col,
+                )
+            if isinstance(node_event, yaml.ScalarEvent):
+                value = _scalar(node_event)
+                new_container = None
+            elif isinstance(node_event, yaml.MappingStartEvent):
+                value = new_container = {}
+            else:
+                value = new_container = []
+            if len(stack) >= MAX_DEPTH:
+                raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", line, col)
+            if stack:
+                parent = stack[-1]
+                container, ppath, key, key_pos = parent
+                if isinstance(container, dict):
+                    if key is _NO_KEY:
+                        if new_container is not None:
+                            raise YamlProblem(
+                                "a mapping key must be plain text, not a list or mapping", line, col
+                            )
+                        if not isinstance(value, str):
+                            value = str(value) if value is not None else "null"
+                        if value in container:
+                            first = loaded.key_positions[(*ppath, value)]
+                            raise YamlProblem(
+                                f"duplicate key '{value}' (first defined at line {first[0]})",
+                                line,
+                                col,
+                                json_path((*ppath, value)),
+                            )
+                        parent[2], parent[3] = value, (line, col)
+                        continue
+                    path = (*ppath, key)
+                    container[key] = value
+                    loaded.key_positions[path] = key_pos
+                    parent[2] = _NO_KEY
+                else:
+                    path = (*ppath, len(container))
+                    container.append(value)
+            else:
+                path = ()
+                if new_container is None:
+                    loaded.data, root_set = value, True
+            loaded.positions[path] = (line, col)
+            if new_container is not None:
+                stack.append([new_container, path, _NO_KEY, None])
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or "malformed YAML"
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            problem = "a tab character; YAML indentation must use spaces"
+        raise YamlProblem(f"malformed YAML: {problem}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"malformed YAML: {exc}") from None
+    if not root_set:
+        raise YamlProblem("the file is empty", 1, 1)
+    return loaded
+
+
+class _NoKey:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<no key>"
+
+
+_NO_KEY: Any = _NoKey()
+
+
+def is_yaml11_bool(value: str) -> bool:
+    """True for words YAML 1.1 would have read as booleans (kept as strings here)."""
+    return value in _YAML11_BOOLS

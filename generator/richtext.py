@@ -1,0 +1,24 @@
+"""Rich text: a small Markdown subset turned into HTML that an allow-list sanitizer has cleaned."""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "a", "code", "br", "blockquote", "h2", "h3"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_SCHEMES = {"https", "http", "mailto"}
+
+
+def render_markdown(source: str) -> str:
+    """Markdown to sanitized HTML: no raw HTML, scripts, handlers, styles or script URLs survive."""
+    # No extensions: attr_list and md_in_html would let text set attributes or raw HTML blocks.
+    html = markdown.markdown(source, extensions=[], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()

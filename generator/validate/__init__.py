@@ -1,0 +1,1 @@
+"""Validation: schema errors first, then the rules a schema cannot express."""

@@ -1,0 +1,275 @@
+"""Rules beyond the schemas: ids and folders agree, references resolve, placeholders match."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from generator.load.documents import Document
+from generator.load.yaml_safe import PathKey, json_path
+from generator.problems import Problem, Severity
+from generator.validate.images import check_logo
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+SMART_ORDER = ("specific", "measurable", "achievable", "relevant", "time_bound")
+
+
+class Findings:
+    """Collects problems for documents, placing each at its JSON path."""
+
+    def __init__(self, goal_ids: set[str]) -> None:
+        self.problems: list[Problem] = []
+        self.goal_ids = goal_ids  # every goal file found, valid or not, so one bad file is one error
+
+    def add(
+        self,
+        doc: Document,
+        path: PathKey,
+        message: str,
+        *,
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        line, col = doc.loaded.position(path, key=key) if doc.loaded else (1, 1)
+        self.problems.append(Problem(doc.rel, line, col, json_path(path), message, severity))
+
+
+Rule = Callable[[list[Document], Path, Findings], None]
+
+
+def _by_kind(docs: list[Document], kind: str) -> Iterator[tuple[Document, Any]]:
+    for doc in docs:
+        if doc.kind == kind and doc.loaded is not None and isinstance(doc.loaded.data, dict):
+            yield doc, doc.loaded.data
+
+
+def check_goal_files(docs: list[Document], root: Path, out: Findings) -> None:
+    """Id equals file name, audience equals folder, ids unique across folders, KPIs only for programs."""
+    seen: dict[str, Document] = {}
+    for doc, data in _by_kind(docs, "goal"):
+        folder = Path(doc.rel).parent.name
+        if isinstance(data.get("id"), str) and data["id"] != doc.stem:
+            out.add(doc, ("id",), f"id '{data['id']}' must equal the file name '{doc.stem}'")
+        if isinstance(data.get("audience"), str) and data["audience"] != folder:
+            out.add(doc, ("audience",), f"audience '{data['audience']}' must equal the folder '{folder}'")
+        if folder != "organization" and "kpis" in data:
+            out.add(doc, ("kpis",), "only organizational goals have kpis", key=True)
+        if doc.stem in seen:
+            out.add(doc, ("id",), f"duplicate goal id '{doc.stem}': also defined in {seen[doc.stem].rel}")
+        else:
+            seen[doc.stem] = doc
+
+
+def check_related(docs: list[Document], root: Path, out: Findings) -> None:
+    """Every `related` id names an existing goal (and not the goal itself)."""
+    ids = out.goal_ids
+    for doc, data in _by_kind(docs, "goal"):
+        related = data.get("related")
+        if not isinstance(related, list):
+            continue
+        for i, rid in enumerate(related):
+            if not isinstance(rid, str):
+                continue
+            if rid == doc.stem:
+                out.add(doc, ("related", i), "a goal cannot be related to itself")
+            elif rid not in ids:
+                out.add(doc, ("related", i), f"related goal '{rid}' does not exist{_suggest(rid, ids)}")
+
+
+def _suggest(word: str, options: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(options), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def check_placeholders(docs: list[Document], root: Path, out: Findings) -> None:
+    """The statement's `{placeholders}` are exactly the declared fields, in the same order."""
+    for doc, data in _by_kind(docs, "goal"):
+        smart = data.get("smart")
+        if not isinstance(smart, dict) or not isinstance(smart.get("statement"), str):
+            continue
+        statement: str = smart["statement"]
+        fields = smart.get("fields") if isinstance(smart.get("fields"), dict) else {}
+        used = PLACEHOLDER.findall(statement)
+        stray = PLACEHOLDER.sub("", statement)
+        if "{" in stray or "}" in stray:
+            out.add(doc, ("smart", "statement"), "unbalanced '{' or '}' in the statement")
+        for name in used:
+            if name not in fields:
+                out.add(
+                    doc, ("smart", "statement"),
+                    f"placeholder '{{{name}}}' is not declared under smart.fields",
+                )
+        for name in fields:
+            if name not in used:
+                out.add(
+                    doc, ("smart", "fields", name),
+                    f"field '{name}' is declared but the statement has no '{{{name}}}'", key=True,
+                )
+        if len(set(used)) != len(used):
+            out.add(doc, ("smart", "statement"), "each placeholder may appear only once")
+        if [n for n in fields if n in used] != [n for n in used if n in fields]:
+            out.add(doc, ("smart", "fields"), "declare the fields in the order the statement uses them")
+
+
+def check_disabled(docs: list[Document], root: Path, out: Findings) -> None:
+    """`disabled_goals` names goals that exist."""
+    ids = out.goal_ids
+    for doc, data in _by_kind(docs, "organization"):
+        disabled = data.get("disabled_goals")
+        for i, gid in enumerate(disabled if isinstance(disabled, list) else []):
+            if isinstance(gid, str) and gid not in ids:
+                out.add(doc, ("disabled_goals", i), f"goal '{gid}' does not exist{_suggest(gid, ids)}")
+
+
+def check_organization(docs: list[Document], root: Path, out: Findings) -> None:
+    """The logo is a safe image inside the repository; text stays readable on the brand colour."""
+    for doc, data in _by_kind(docs, "organization"):
+        logo = data.get("logo")
+        if isinstance(logo, str):
+            message = check_logo(root, logo)
+            if message:
+                out.add(doc, ("logo",), message)
+        colors = data.get("colors")
+        primary = colors.get("primary") if isinstance(colors, dict) else None
+        if isinstance(primary, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", primary):
+            ratio = contrast_ratio(primary, "#ffffff")
+            if ratio < 4.5:
+                out.add(
+                    doc, ("colors", "primary"),
+                    f"white text on {primary} has a contrast of {ratio:.2f}:1, below WCAG AA 4.5:1;"
+                    " choose a darker primary colour",
+                    severity=Severity.WARNING,
+                )
+        language = data.get("language")
+        locales = {d.stem for d in docs if d.kind == "locale"}
+        if isinstance(language, str) and language not in locales:
+            out.add(doc, ("language",), f"no content/locales/{language}.yml for language '{language}'")
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two `#rrggbb` colours."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _flatten(data: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
+    flat: dict[tuple[str, ...], Any] = {}
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if isinstance(v, dict):
+                flat.update(_flatten(v, (*prefix, k)))
+            else:
+                flat[(*prefix, k)] = v
+    return flat
+
+
+def check_locales(docs: list[Document], root: Path, out: Findings) -> None:
+    """Every locale has exactly the keys of en.yml."""
+    locales = dict((doc.stem, (doc, data)) for doc, data in _by_kind(docs, "locale"))
+    if "en" not in locales:
+        if not (root / "content" / "locales" / "en.yml").exists():
+            out.problems.append(Problem("content/locales/en.yml", 0, 0, "$", "required file is missing"))
+        return
+    reference = _flatten(locales["en"][1])
+    for lang, (doc, data) in sorted(locales.items()):
+        if lang == "en":
+            continue
+        keys = _flatten(data)
+        for missing in sorted(set(reference) - set(keys)):
+            out.add(doc, missing[:-1], f"missing key '{'.'.join(missing)}' (present in en.yml)")
+        for extra in sorted(set(keys) - set(reference)):
+            out.add(doc, extra, f"key '{'.'.join(extra)}' is not in en.yml", key=True)
+
+
+def check_smart(docs: list[Document], root: Path, out: Findings) -> None:
+    """Criteria come in S, M, A, R, T order; the worked example names a goal."""
+    ids = out.goal_ids
+    for doc, data in _by_kind(docs, "smart"):
+        criteria = data.get("criteria")
+        if isinstance(criteria, list) and len(criteria) == 5:
+            keys = [c.get("key") if isinstance(c, dict) else None for c in criteria]
+            if keys != list(SMART_ORDER):
+                out.add(doc, ("criteria",), f"criteria must be in the order {', '.join(SMART_ORDER)}")
+        example = data.get("worked_example")
+        if isinstance(example, str) and example not in ids:
+            out.add(doc, ("worked_example",), f"goal '{example}' does not exist{_suggest(example, ids)}")
+
+
+def check_worksheets(docs: list[Document], root: Path, out: Findings) -> None:
+    """Field ids are unique within a form; log column widths add up to 100."""
+    for doc, data in _by_kind(docs, "worksheets"):
+        for form_key, form in data.items():
+            if not isinstance(form, dict):
+                continue
+            if isinstance(form.get("columns"), list):
+                widths = [c.get("width") for c in form["columns"] if isinstance(c, dict)]
+                if all(isinstance(w, int) for w in widths) and sum(widths) != 100:
+                    out.add(doc, (form_key, "columns"), f"column widths add up to {sum(widths)}, not 100")
+            seen: set[str] = set()
+            sections = form.get("sections") if isinstance(form.get("sections"), list) else []
+            for si, section in enumerate(sections):
+                fields = section.get("fields") if isinstance(section, dict) else None
+                for fi, field in enumerate(fields if isinstance(fields, list) else []):
+                    fid = field.get("id") if isinstance(field, dict) else None
+                    if isinstance(fid, str):
+                        if fid in seen:
+                            out.add(doc, (form_key, "sections", si, "fields", fi, "id"), f"duplicate field id '{fid}' in {form_key}")
+                        seen.add(fid)
+
+
+def check_kpi_ids(docs: list[Document], root: Path, out: Findings) -> None:
+    """KPI ids are unique across measurement.yml and all organizational goals."""
+    seen: dict[str, str] = {}
+    for doc in docs:
+        if doc.kind not in ("measurement", "goal") or not doc.loaded or not isinstance(doc.loaded.data, dict):
+            continue
+        kpis = doc.loaded.data.get("kpis")
+        for i, kpi in enumerate(kpis if isinstance(kpis, list) else []):
+            kid = kpi.get("id") if isinstance(kpi, dict) else None
+            if isinstance(kid, str):
+                if kid in seen:
+                    out.add(doc, ("kpis", i, "id"), f"duplicate KPI id '{kid}': also in {seen[kid]}")
+                else:
+                    seen[kid] = doc.rel
+
+
+def check_pages(docs: list[Document], root: Path, out: Findings) -> None:
+    """A page starts with a `# Title` line."""
+    for doc in docs:
+        if doc.kind == "page" and not doc.text.lstrip().startswith("# "):
+            out.problems.append(Problem(doc.rel, 1, 1, "$", "a page must start with a '# Title' line"))
+
+
+RULES: tuple[Rule, ...] = (
+    check_goal_files,
+    check_related,
+    check_placeholders,
+    check_disabled,
+    check_organization,
+    check_locales,
+    check_smart,
+    check_worksheets,
+    check_kpi_ids,
+    check_pages,
+)
+
+
+def check_semantics(docs: list[Document], root: Path, goal_ids: set[str]) -> list[Problem]:
+    """Run every rule over schema-valid documents; collect all findings."""
+    findings = Findings(goal_ids)
+    for rule in RULES:
+        rule(docs, root, findings)
+    return findings.problems
