@@ -40,6 +40,7 @@ class LoadResult:
     documents: list[Document]
     problems: list[Problem]
     assets: list[str]  # other files under content/ (logo, images), relative paths
+    goal_ids: set[str]  # stems of every goal file found, even those that failed to load
 
 
 def _kind_of(rel_in_content: tuple[str, ...]) -> str | None:
@@ -111,9 +112,10 @@ def load_documents(root: Path) -> LoadResult:
     problems: list[Problem] = []
     documents: list[Document] = []
     assets: list[str] = []
+    found_goals: list[str] = []
     if not content.is_dir() or content.is_symlink():
         problems.append(Problem("content", 0, 0, "$", "no content/ folder here (run in the repository root, or pass --root)"))
-        return LoadResult(documents, problems, assets)
+        return LoadResult(documents, problems, assets, set())
     for name in REQUIRED_FILES:
         if not (content / name).exists() and not (content / name).is_symlink():
             problems.append(Problem(f"content/{name}", 0, 0, "$", "required file is missing"))
@@ -121,6 +123,8 @@ def load_documents(root: Path) -> LoadResult:
         rel = path.relative_to(root).as_posix()
         parts = path.relative_to(content).parts
         kind = _kind_of(parts)
+        if kind == "goal":
+            found_goals.append(rel)
         if kind is None:
             if path.suffix in (".yml", ".yaml", ".md"):
                 problems.append(Problem(rel, 0, 0, "$", _unknown_file_hint(parts)))
@@ -141,7 +145,8 @@ def load_documents(root: Path) -> LoadResult:
             problems.append(Problem(rel, exc.line, exc.col, exc.path, exc.message))
             continue
         documents.append(Document(rel, kind, loaded, text))
-    return LoadResult(documents, problems, assets)
+    goal_ids = {Path(p).stem for p in found_goals}
+    return LoadResult(documents, problems, assets, goal_ids)
 
 
 def _unknown_file_hint(parts: tuple[str, ...]) -> str:

@@ -202,7 +202,11 @@ def load_yaml(text: str) -> Loaded:
                 path = ()
                 if new_container is None:
                     loaded.data, root_set = value, True
-            loaded.positions[path] = (line, col)
+            # A block under a key is reported at its key, where a reader looks for it.
+            in_mapping = bool(stack) and isinstance(stack[-1][0], dict)
+            loaded.positions[path] = (
+                loaded.key_positions[path] if new_container is not None and in_mapping else (line, col)
+            )
             if new_container is not None:
                 stack.append([new_container, path, _NO_KEY, None])
     except yaml.MarkedYAMLError as exc:

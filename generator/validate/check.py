@@ -37,8 +37,7 @@ def check_repository(root: Path) -> Outcome:
         if not errors:
             schema_valid.append(doc)
     # Semantic rules read only schema-valid documents, so they never trip over wrong types.
-    goal_ids = {d.stem for d in loaded.documents if d.kind == "goal"}
-    problems.extend(check_semantics(schema_valid, root, goal_ids))
+    problems.extend(check_semantics(schema_valid, root, loaded.goal_ids))
     problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))
     if any(p.is_error for p in problems):
         return Outcome(None, problems)

@@ -47,9 +47,21 @@ def check_schema(doc: Document) -> list[Problem]:
     problems = []
     for error in validator.iter_errors(doc.loaded.data):
         if error.context:  # anyOf / oneOf: the deepest concrete error explains it best
-            error = best_match(error.context)
+            error = _deepest(error)
         problems.append(_to_problem(doc, error))
     return problems
+
+
+def _leaves(error: ValidationError) -> list[ValidationError]:
+    if not error.context:
+        return [error]
+    return [leaf for sub in error.context for leaf in _leaves(sub)]
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    leaves = _leaves(error)
+    depth = max(len(leaf.absolute_path) for leaf in leaves)
+    return best_match(leaf for leaf in leaves if len(leaf.absolute_path) == depth)
 
 
 def _to_problem(doc: Document, error: ValidationError) -> Problem:
@@ -73,6 +85,9 @@ def _to_problem(doc: Document, error: ValidationError) -> Problem:
                 f"; allowed: {', '.join(known)}" if known else ""
             )
             message = f"unknown field '{name}'{hint}"
+    elif error.validator in ("minItems", "maxItems") and isinstance(error.instance, list):
+        bound = "at least" if error.validator == "minItems" else "at most"
+        message = f"has {len(error.instance)} item(s); {bound} {error.validator_value} allowed"
     elif error.validator == "required":
         message = message.replace("is a required property", "is required but missing")
     elif error.validator == "type" and isinstance(error.instance, str) and is_yaml11_bool(
@@ -81,5 +96,7 @@ def _to_problem(doc: Document, error: ValidationError) -> Problem:
         message += " (write true or false; yes/no/on/off are read as text)"
     elif error.validator == "pattern" and error.schema.get("description"):
         message = f"{error.instance!r} is not valid here: {error.schema['description']}"
+    if len(message) > 300:  # jsonschema quotes whole instances; keep lines readable
+        message = message[:140] + " ... " + message[-140:]
     line, col = doc.loaded.position(path, key=key)
     return Problem(doc.rel, line, col, json_path(path), message)

@@ -145,8 +145,8 @@ def check_organization(docs: list[Document], root: Path, out: Findings) -> None:
                     severity=Severity.WARNING,
                 )
         language = data.get("language")
-        locales = {d.stem for d in docs if d.kind == "locale"}
-        if isinstance(language, str) and language not in locales:
+        locale_file = root / "content" / "locales" / f"{language}.yml"
+        if isinstance(language, str) and not locale_file.is_file():
             out.add(doc, ("language",), f"no content/locales/{language}.yml for language '{language}'")
 
 
