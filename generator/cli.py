@@ -91,10 +91,190 @@ def validate(root: Path, fmt: str) -> None:
 
 
 def require_catalog(root: Path) -> Any:
-    """The valid Catalog, or ContentInvalid after printing the problems (shared by build commands)."""
+    """The valid Catalog, or ContentInvalid after printing the problems."""
     outcome = check_repository(root)
     if outcome.problems:
         click.echo(REPORTER_BY_NAME["text"](outcome.problems), err=True)
     if not outcome.ok:
         raise ContentInvalid(outcome.problems)
     return outcome.catalog
+
+
+class ProgressBar:
+    """A click progress bar that appears on the first report (the total is known only then)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int, item: str) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total,
+                label=self.label,
+                show_pos=True,
+                item_show_func=lambda s: s,
+                file=sys.stderr,
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.done, item)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+paper_option = click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    multiple=True,
+    help="Paper size of the worksheets (repeatable). Default: `paper` in organization.yml.",
+)
+
+
+@main.command()
+@root_option
+@click.option(
+    "--no-pdf", is_flag=True, help="Skip the PDF worksheets (faster; links stay in place)."
+)
+@paper_option
+@click.option("--fillable", is_flag=True, help="Make the worksheets fillable PDF forms.")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder.  [default: ROOT/site]",
+)
+@_clean_errors
+def build(
+    root: Path, no_pdf: bool, paper: tuple[str, ...], fillable: bool, site_dir: Path | None
+) -> None:
+    """Validate content/, then build the handbook site and PDF worksheets into site/.
+
+    The new site replaces site/ only when everything succeeded; on any error the previous site/
+    is left untouched. Writes site/catalog.json too. Same input, byte-identical output
+    (dates from SOURCE_DATE_EPOCH when set).
+    """
+    from generator.build import BuildSettings
+    from generator.build import build as run_build
+
+    catalog = require_catalog(root)
+    settings = BuildSettings(
+        root=root.resolve(),
+        site_dir=(site_dir or root / "site").resolve(),
+        pdf=not no_pdf,
+        papers=paper or None,
+        fillable=fillable,
+    )
+    bar = ProgressBar("Worksheets")
+    try:
+        out = run_build(catalog, settings, progress=bar)
+    finally:
+        bar.close()
+    click.echo(f"Built {len(catalog.goals)} goals into {out}")
+
+
+@main.command()
+@root_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@_clean_errors
+def serve(root: Path, host: str, port: int) -> None:
+    """Live preview at http://HOST:PORT/: rebuilds when content/, overrides/ or templates change.
+
+    Validation errors are printed and shown in the browser; the server keeps running.
+    PDFs are not rendered while serving (use `handbook worksheets` or `handbook build`).
+    """
+    from generator.site.serve import serve as run_serve
+
+    run_serve(root.resolve(), host, port)
+
+
+@main.command()
+@root_option
+@click.option(
+    "--goal", "goals", multiple=True, metavar="ID", help="Only this goal's worksheet (repeatable)."
+)
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="CSV with columns mentor, mentee, start_date, optional goals: one set per pair.",
+)
+@click.option("--fillable", is_flag=True, help="Make the worksheets fillable PDF forms.")
+@paper_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("worksheets-out"),
+    show_default=True,
+    help="Folder to write the PDFs to.",
+)
+@_clean_errors
+def worksheets(
+    root: Path,
+    goals: tuple[str, ...],
+    roster: Path | None,
+    fillable: bool,
+    paper: tuple[str, ...],
+    output: Path,
+) -> None:
+    """Render only the PDF worksheets (all of them, some goals', or per mentoring pair)."""
+    from generator.worksheets.render import render_roster, render_worksheets
+
+    catalog = require_catalog(root)
+    unknown = [g for g in goals if g not in {x.id for x in catalog.goals}]
+    if unknown:
+        raise click.BadParameter(
+            f"no enabled goal with id {', '.join(unknown)}", param_hint="--goal"
+        )
+    bar = ProgressBar("Worksheets")
+    try:
+        if roster is not None:
+            written = render_roster(
+                catalog, roster, output, papers=paper or None, fillable=fillable
+            )
+        else:
+            written = render_worksheets(
+                catalog,
+                output,
+                papers=paper or None,
+                fillable=fillable,
+                goal_ids=goals or None,
+                progress=bar,
+            )
+    finally:
+        bar.close()
+    click.echo(f"Wrote {len(written)} PDF(s) to {output}")
+
+
+@main.command()
+@root_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: the whole catalog (schemas/export.schema.json). csv: one row per goal.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write.  [default: standard output]",
+)
+@_clean_errors
+def export(root: Path, fmt: str, output: Path | None) -> None:
+    """Export the validated catalog for other tools (HR systems, mentoring platforms)."""
+    from generator.export import EXPORTER_BY_NAME
+
+    catalog = require_catalog(root)
+    text = EXPORTER_BY_NAME[fmt](catalog)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")

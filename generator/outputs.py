@@ -46,7 +46,10 @@ def worksheet_files(catalog: Catalog, papers: tuple[str, ...] | None = None) -> 
     """Every PDF a full build writes, in a stable order."""
     out: list[WorksheetFile] = []
     for paper in papers or catalog.organization.paper:
-        out += [WorksheetFile("goal", g.id, paper, goal_worksheet_path(g.id, paper)) for g in catalog.goals]
+        out += [
+            WorksheetFile("goal", g.id, paper, goal_worksheet_path(g.id, paper))
+            for g in catalog.goals
+        ]
         out += [WorksheetFile("form", k, paper, form_worksheet_path(k, paper)) for k in FORM_KINDS]
         out.append(WorksheetFile("kpi-sheet", "kpi-sheet", paper, kpi_sheet_path(paper)))
         out += [

@@ -138,7 +138,9 @@ class _Builder:
             smart=self.smart(g["smart"], criteria),
             milestones=tuple(
                 Milestone(
-                    self.t(m["title"]), m["due"], self.offset_days(m["due"]),
+                    self.t(m["title"]),
+                    m["due"],
+                    self.offset_days(m["due"]),
                     self.t(m.get("description", "")),
                 )
                 for m in g["milestones"]
@@ -183,9 +185,12 @@ class _Builder:
 def _terms(org: dict[str, Any]) -> Terms:
     t = org["terms"]
     return Terms(
-        t["mentor"]["singular"], t["mentor"]["plural"],
-        t["mentee"]["singular"], t["mentee"]["plural"],
-        t["program"]["singular"], t["program"]["plural"],
+        t["mentor"]["singular"],
+        t["mentor"]["plural"],
+        t["mentee"]["singular"],
+        t["mentee"]["plural"],
+        t["program"]["singular"],
+        t["program"]["plural"],
     )
 
 
@@ -245,7 +250,9 @@ def build_catalog(root: Path, documents: list[Document]) -> Catalog:
 
     smart = data("smart")
     criteria = {
-        c["key"]: Criterion(c["key"], c["letter"], b.t(c["name"]), b.t(c["asks"]), b.t(c["question"]), b.t(c["tip"]))
+        c["key"]: Criterion(
+            c["key"], c["letter"], b.t(c["name"]), b.t(c["asks"]), b.t(c["question"]), b.t(c["tip"])
+        )
         for c in smart["criteria"]
     }
     framework = SmartFramework(
@@ -259,19 +266,23 @@ def build_catalog(root: Path, documents: list[Document]) -> Catalog:
 
     disabled = set(org.get("disabled_goals", []))
     goal_docs = [
-        d for d in by_kind.get("goal", [])
+        d
+        for d in by_kind.get("goal", [])
         if d.loaded and d.loaded.data.get("enabled", True) and d.stem not in disabled
     ]
-    goal_docs.sort(key=lambda d: (
-        AUDIENCES.index(d.loaded.data["audience"]) if d.loaded else 0,
-        d.loaded.data.get("order", 10000) if d.loaded else 0,
-        d.stem,
-    ))
+    goal_docs.sort(
+        key=lambda d: (
+            AUDIENCES.index(d.loaded.data["audience"]) if d.loaded else 0,
+            d.loaded.data.get("order", 10000) if d.loaded else 0,
+            d.stem,
+        )
+    )
     goals = tuple(b.goal(d, criteria) for d in goal_docs)
     enabled_ids = {g.id for g in goals}
     # Links to disabled goals are dropped rather than left dangling.
     goals = tuple(
-        g if set(g.related) <= enabled_ids
+        g
+        if set(g.related) <= enabled_ids
         else Goal(**{**g.__dict__, "related": tuple(r for r in g.related if r in enabled_ids)})
         for g in goals
     )

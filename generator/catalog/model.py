@@ -118,7 +118,9 @@ class Goal:
     conversation_starters: tuple[str, ...]
     related: tuple[str, ...]
     kpis: tuple[Kpi, ...]
-    source_file: str  # path relative to the repository, e.g. "content/goals/mentee/learn-new-skills.yml"
+    source_file: (
+        str  # path relative to the repository, e.g. "content/goals/mentee/learn-new-skills.yml"
+    )
 
 
 @dataclass(frozen=True)

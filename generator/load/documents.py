@@ -63,7 +63,9 @@ def read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
     except OSError as exc:
         return None, Problem(rel, 0, 0, "$", f"cannot read the file: {exc.strerror}")
     if stat.S_ISLNK(info.st_mode):
-        return None, Problem(rel, 0, 0, "$", "symbolic links are not allowed in content/; copy the file in")
+        return None, Problem(
+            rel, 0, 0, "$", "symbolic links are not allowed in content/; copy the file in"
+        )
     if info.st_size > MAX_FILE_BYTES:
         return None, Problem(
             rel, 1, 1, "$", f"file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes"
@@ -71,14 +73,20 @@ def read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
     raw = path.read_bytes()
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        return None, Problem(rel, line, 1, "$", "the file contains a NUL byte (is it a binary file?)")
+        return None, Problem(
+            rel, line, 1, "$", "the file contains a NUL byte (is it a binary file?)"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, Problem(
-            rel, line, col, "$", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+            rel,
+            line,
+            col,
+            "$",
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
         )
     return text.removeprefix("\ufeff"), None
 
@@ -95,7 +103,10 @@ def _walk(content: Path, root: Path, problems: list[Problem]) -> list[Path]:
                 if entry.is_symlink():
                     problems.append(
                         Problem(
-                            path.relative_to(root).as_posix(), 0, 0, "$",
+                            path.relative_to(root).as_posix(),
+                            0,
+                            0,
+                            "$",
                             "symbolic links are not allowed in content/; copy the file in",
                         )
                     )
@@ -114,7 +125,15 @@ def load_documents(root: Path) -> LoadResult:
     assets: list[str] = []
     found_goals: list[str] = []
     if not content.is_dir() or content.is_symlink():
-        problems.append(Problem("content", 0, 0, "$", "no content/ folder here (run in the repository root, or pass --root)"))
+        problems.append(
+            Problem(
+                "content",
+                0,
+                0,
+                "$",
+                "no content/ folder here (run in the repository root, or pass --root)",
+            )
+        )
         return LoadResult(documents, problems, assets, set())
     for name in REQUIRED_FILES:
         if not (content / name).exists() and not (content / name).is_symlink():

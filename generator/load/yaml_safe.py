@@ -15,14 +15,16 @@ from typing import Any
 import yaml
 
 try:  # libyaml is in PyYAML's wheels; the pure-Python parser is a slow fallback
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
 MAX_DEPTH = 40
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z")
+_FLOAT = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z"
+)
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
@@ -105,11 +107,11 @@ def _char_at(text: str, line: int, column: int) -> str:
 
 def _pos(event: yaml.Event) -> Position:
     mark = event.start_mark
-    return (mark.line + 1, mark.column + 1)
+    return (mark.line + 1, mark.column + 1) if mark else (0, 0)
 
 
 def load_yaml(text: str) -> Loaded:
-    """Parse one YAML document; raises YamlProblem with a position on anything unsafe or malformed."""
+    """Parse one YAML document; YamlProblem (with a position) on anything unsafe or malformed."""
     loaded = Loaded(data=None)
     # stack of (container, path, pending_key, pending_key_pos)
     stack: list[list[Any]] = []
@@ -132,7 +134,9 @@ def load_yaml(text: str) -> Loaded:
             if isinstance(event, yaml.AliasEvent):
                 line, col = _pos(event)
                 raise YamlProblem(
-                    f"YAML aliases (*{event.anchor}) are not allowed; write the value out", line, col
+                    f"YAML aliases (*{event.anchor}) are not allowed; write the value out",
+                    line,
+                    col,
                 )
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 container, path, _, _ = stack.pop()
@@ -157,10 +161,11 @@ def load_yaml(text: str) -> Loaded:
             )
             if tag is not None and not implicit and tag != "!":
                 raise YamlProblem(
-                    f"YAML tags ({tag}) are not allowed; remove the tag (quote the value if it is text)",
+                    f"YAML tags ({tag}) are not allowed; remove the tag (quote text values)",
                     line,
                     col,
                 )
+            new_container: dict[str, Any] | list[Any] | None
             if isinstance(node_event, yaml.ScalarEvent):
                 value = _scalar(node_event)
                 new_container = None
@@ -205,7 +210,9 @@ def load_yaml(text: str) -> Loaded:
             # A block under a key is reported at its key, where a reader looks for it.
             in_mapping = bool(stack) and isinstance(stack[-1][0], dict)
             loaded.positions[path] = (
-                loaded.key_positions[path] if new_container is not None and in_mapping else (line, col)
+                loaded.key_positions[path]
+                if new_container is not None and in_mapping
+                else (line, col)
             )
             if new_container is not None:
                 stack.append([new_container, path, _NO_KEY, None])

@@ -47,7 +47,7 @@ def svg_problem(data: bytes) -> str | None:
 
 
 def check_logo(root: Path, logo: str) -> str | None:
-    """A message when `logo` (relative to content/) is missing, outside content/, or not a safe image."""
+    """Why `logo` (relative to content/) is unusable: missing, outside content/, unsafe; or None."""
     content = (root / "content").resolve()
     path = root / "content" / logo
     if path.is_symlink():

@@ -81,8 +81,10 @@ def _to_problem(doc: Document, error: ValidationError) -> Problem:
             key = True
             known = sorted(error.schema.get("properties", {}))
             close = difflib.get_close_matches(name, known, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else (
-                f"; allowed: {', '.join(known)}" if known else ""
+            hint = (
+                f"; did you mean '{close[0]}'?"
+                if close
+                else (f"; allowed: {', '.join(known)}" if known else "")
             )
             message = f"unknown field '{name}'{hint}"
     elif error.validator in ("minItems", "maxItems") and isinstance(error.instance, list):
@@ -90,8 +92,10 @@ def _to_problem(doc: Document, error: ValidationError) -> Problem:
         message = f"has {len(error.instance)} item(s); {bound} {error.validator_value} allowed"
     elif error.validator == "required":
         message = message.replace("is a required property", "is required but missing")
-    elif error.validator == "type" and isinstance(error.instance, str) and is_yaml11_bool(
-        error.instance
+    elif (
+        error.validator == "type"
+        and isinstance(error.instance, str)
+        and is_yaml11_bool(error.instance)
     ):
         message += " (write true or false; yes/no/on/off are read as text)"
     elif error.validator == "pattern" and error.schema.get("description"):

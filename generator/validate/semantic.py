@@ -21,7 +21,9 @@ class Findings:
 
     def __init__(self, goal_ids: set[str]) -> None:
         self.problems: list[Problem] = []
-        self.goal_ids = goal_ids  # every goal file found, valid or not, so one bad file is one error
+        self.goal_ids = (
+            goal_ids  # every goal file found, valid or not, so one bad file is one error
+        )
 
     def add(
         self,
@@ -46,18 +48,26 @@ def _by_kind(docs: list[Document], kind: str) -> Iterator[tuple[Document, Any]]:
 
 
 def check_goal_files(docs: list[Document], root: Path, out: Findings) -> None:
-    """Id equals file name, audience equals folder, ids unique across folders, KPIs only for programs."""
+    """Id is the file name, audience the folder; ids unique; KPIs only on program goals."""
     seen: dict[str, Document] = {}
     for doc, data in _by_kind(docs, "goal"):
         folder = Path(doc.rel).parent.name
         if isinstance(data.get("id"), str) and data["id"] != doc.stem:
             out.add(doc, ("id",), f"id '{data['id']}' must equal the file name '{doc.stem}'")
         if isinstance(data.get("audience"), str) and data["audience"] != folder:
-            out.add(doc, ("audience",), f"audience '{data['audience']}' must equal the folder '{folder}'")
+            out.add(
+                doc,
+                ("audience",),
+                f"audience '{data['audience']}' must equal the folder '{folder}'",
+            )
         if folder != "organization" and "kpis" in data:
             out.add(doc, ("kpis",), "only organizational goals have kpis", key=True)
         if doc.stem in seen:
-            out.add(doc, ("id",), f"duplicate goal id '{doc.stem}': also defined in {seen[doc.stem].rel}")
+            out.add(
+                doc,
+                ("id",),
+                f"duplicate goal id '{doc.stem}': also defined in {seen[doc.stem].rel}",
+            )
         else:
             seen[doc.stem] = doc
 
@@ -75,7 +85,9 @@ def check_related(docs: list[Document], root: Path, out: Findings) -> None:
             if rid == doc.stem:
                 out.add(doc, ("related", i), "a goal cannot be related to itself")
             elif rid not in ids:
-                out.add(doc, ("related", i), f"related goal '{rid}' does not exist{_suggest(rid, ids)}")
+                out.add(
+                    doc, ("related", i), f"related goal '{rid}' does not exist{_suggest(rid, ids)}"
+                )
 
 
 def _suggest(word: str, options: set[str]) -> str:
@@ -88,31 +100,25 @@ def _suggest(word: str, options: set[str]) -> str:
 def check_placeholders(docs: list[Document], root: Path, out: Findings) -> None:
     """The statement's `{placeholders}` are exactly the declared fields, in the same order."""
     for doc, data in _by_kind(docs, "goal"):
-        smart = data.get("smart")
-        if not isinstance(smart, dict) or not isinstance(smart.get("statement"), str):
-            continue
-        statement: str = smart["statement"]
-        fields = smart.get("fields") if isinstance(smart.get("fields"), dict) else {}
+        statement: str = data["smart"]["statement"]
+        fields: dict[str, Any] = data["smart"]["fields"]
         used = PLACEHOLDER.findall(statement)
         stray = PLACEHOLDER.sub("", statement)
         if "{" in stray or "}" in stray:
             out.add(doc, ("smart", "statement"), "unbalanced '{' or '}' in the statement")
         for name in used:
             if name not in fields:
-                out.add(
-                    doc, ("smart", "statement"),
-                    f"placeholder '{{{name}}}' is not declared under smart.fields",
-                )
+                message = f"placeholder '{{{name}}}' is not declared under smart.fields"
+                out.add(doc, ("smart", "statement"), message)
         for name in fields:
             if name not in used:
-                out.add(
-                    doc, ("smart", "fields", name),
-                    f"field '{name}' is declared but the statement has no '{{{name}}}'", key=True,
-                )
+                message = f"field '{name}' is declared but the statement has no '{{{name}}}'"
+                out.add(doc, ("smart", "fields", name), message, key=True)
         if len(set(used)) != len(used):
             out.add(doc, ("smart", "statement"), "each placeholder may appear only once")
         if [n for n in fields if n in used] != [n for n in used if n in fields]:
-            out.add(doc, ("smart", "fields"), "declare the fields in the order the statement uses them")
+            message = "declare the fields in the order the statement uses them"
+            out.add(doc, ("smart", "fields"), message)
 
 
 def check_disabled(docs: list[Document], root: Path, out: Findings) -> None:
@@ -122,7 +128,9 @@ def check_disabled(docs: list[Document], root: Path, out: Findings) -> None:
         disabled = data.get("disabled_goals")
         for i, gid in enumerate(disabled if isinstance(disabled, list) else []):
             if isinstance(gid, str) and gid not in ids:
-                out.add(doc, ("disabled_goals", i), f"goal '{gid}' does not exist{_suggest(gid, ids)}")
+                out.add(
+                    doc, ("disabled_goals", i), f"goal '{gid}' does not exist{_suggest(gid, ids)}"
+                )
 
 
 def check_organization(docs: list[Document], root: Path, out: Findings) -> None:
@@ -139,7 +147,8 @@ def check_organization(docs: list[Document], root: Path, out: Findings) -> None:
             ratio = contrast_ratio(primary, "#ffffff")
             if ratio < 4.5:
                 out.add(
-                    doc, ("colors", "primary"),
+                    doc,
+                    ("colors", "primary"),
                     f"white text on {primary} has a contrast of {ratio:.2f}:1, below WCAG AA 4.5:1;"
                     " choose a darker primary colour",
                     severity=Severity.WARNING,
@@ -147,7 +156,9 @@ def check_organization(docs: list[Document], root: Path, out: Findings) -> None:
         language = data.get("language")
         locale_file = root / "content" / "locales" / f"{language}.yml"
         if isinstance(language, str) and not locale_file.is_file():
-            out.add(doc, ("language",), f"no content/locales/{language}.yml for language '{language}'")
+            out.add(
+                doc, ("language",), f"no content/locales/{language}.yml for language '{language}'"
+            )
 
 
 def _luminance(colour: str) -> float:
@@ -181,7 +192,9 @@ def check_locales(docs: list[Document], root: Path, out: Findings) -> None:
     locales = dict((doc.stem, (doc, data)) for doc, data in _by_kind(docs, "locale"))
     if "en" not in locales:
         if not (root / "content" / "locales" / "en.yml").exists():
-            out.problems.append(Problem("content/locales/en.yml", 0, 0, "$", "required file is missing"))
+            out.problems.append(
+                Problem("content/locales/en.yml", 0, 0, "$", "required file is missing")
+            )
         return
     reference = _flatten(locales["en"][1])
     for lang, (doc, data) in sorted(locales.items()):
@@ -202,46 +215,51 @@ def check_smart(docs: list[Document], root: Path, out: Findings) -> None:
         if isinstance(criteria, list) and len(criteria) == 5:
             keys = [c.get("key") if isinstance(c, dict) else None for c in criteria]
             if keys != list(SMART_ORDER):
-                out.add(doc, ("criteria",), f"criteria must be in the order {', '.join(SMART_ORDER)}")
+                out.add(
+                    doc, ("criteria",), f"criteria must be in the order {', '.join(SMART_ORDER)}"
+                )
         example = data.get("worked_example")
         if isinstance(example, str) and example not in ids:
-            out.add(doc, ("worked_example",), f"goal '{example}' does not exist{_suggest(example, ids)}")
+            out.add(
+                doc, ("worked_example",), f"goal '{example}' does not exist{_suggest(example, ids)}"
+            )
 
 
 def check_worksheets(docs: list[Document], root: Path, out: Findings) -> None:
     """Field ids are unique within a form; log column widths add up to 100."""
     for doc, data in _by_kind(docs, "worksheets"):
+        widths = [c["width"] for c in data["check_in_log"]["columns"]]
+        if sum(widths) != 100:
+            message = f"column widths add up to {sum(widths)}, not 100"
+            out.add(doc, ("check_in_log", "columns"), message)
         for form_key, form in data.items():
-            if not isinstance(form, dict):
-                continue
-            if isinstance(form.get("columns"), list):
-                widths = [c.get("width") for c in form["columns"] if isinstance(c, dict)]
-                if all(isinstance(w, int) for w in widths) and sum(widths) != 100:
-                    out.add(doc, (form_key, "columns"), f"column widths add up to {sum(widths)}, not 100")
             seen: set[str] = set()
-            sections = form.get("sections") if isinstance(form.get("sections"), list) else []
-            for si, section in enumerate(sections):
-                fields = section.get("fields") if isinstance(section, dict) else None
-                for fi, field in enumerate(fields if isinstance(fields, list) else []):
-                    fid = field.get("id") if isinstance(field, dict) else None
-                    if isinstance(fid, str):
-                        if fid in seen:
-                            out.add(doc, (form_key, "sections", si, "fields", fi, "id"), f"duplicate field id '{fid}' in {form_key}")
-                        seen.add(fid)
+            for si, section in enumerate(form.get("sections", [])):
+                for fi, field in enumerate(section["fields"]):
+                    if field["id"] in seen:
+                        message = f"duplicate field id '{field['id']}' in {form_key}"
+                        out.add(doc, (form_key, "sections", si, "fields", fi, "id"), message)
+                    seen.add(field["id"])
 
 
 def check_kpi_ids(docs: list[Document], root: Path, out: Findings) -> None:
     """KPI ids are unique across measurement.yml and all organizational goals."""
     seen: dict[str, str] = {}
     for doc in docs:
-        if doc.kind not in ("measurement", "goal") or not doc.loaded or not isinstance(doc.loaded.data, dict):
+        if (
+            doc.kind not in ("measurement", "goal")
+            or not doc.loaded
+            or not isinstance(doc.loaded.data, dict)
+        ):
             continue
         kpis = doc.loaded.data.get("kpis")
         for i, kpi in enumerate(kpis if isinstance(kpis, list) else []):
             kid = kpi.get("id") if isinstance(kpi, dict) else None
             if isinstance(kid, str):
                 if kid in seen:
-                    out.add(doc, ("kpis", i, "id"), f"duplicate KPI id '{kid}': also in {seen[kid]}")
+                    out.add(
+                        doc, ("kpis", i, "id"), f"duplicate KPI id '{kid}': also in {seen[kid]}"
+                    )
                 else:
                     seen[kid] = doc.rel
 
@@ -250,7 +268,9 @@ def check_pages(docs: list[Document], root: Path, out: Findings) -> None:
     """A page starts with a `# Title` line."""
     for doc in docs:
         if doc.kind == "page" and not doc.text.lstrip().startswith("# "):
-            out.problems.append(Problem(doc.rel, 1, 1, "$", "a page must start with a '# Title' line"))
+            out.problems.append(
+                Problem(doc.rel, 1, 1, "$", "a page must start with a '# Title' line")
+            )
 
 
 RULES: tuple[Rule, ...] = (

@@ -144,9 +144,9 @@ SPECIAL_CASES = {
     "logo-is-symlink": (_logo_symlink, "content/organization.yml:7:", "symbolic link"),
     "required-file-missing": (_missing_smart, "content/smart.yml", "required file is missing"),
     "yaml-extension": (_yaml_extension, "content/goals/mentee/alpha.yaml", ".yml, not .yaml"),
-    "goal-in-unknown-folder": (_wrong_folder, "content/goals/mentees/gamma.yml", "belong in one of"),
+    "goal-in-unknown-folder": (_wrong_folder, "content/goals/mentees/gamma.yml", "belong in"),
     "page-without-title": (_page_without_title, "content/pages/welcome.md:1:", "# Title"),
-    "locale-keys-differ": (_locale_missing_key, "content/locales/de.yml:", "missing key 'common.hello'"),
+    "locale-keys-differ": (_locale_missing_key, "content/locales/de.yml:", "missing key 'common"),
 }
 
 

@@ -1,0 +1,72 @@
+"""`handbook build`: validate, generate, render, then swap the new site into place atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.catalog.model import Catalog
+from generator.export import catalog_to_json
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    root: Path
+    site_dir: Path
+    pdf: bool = True
+    papers: tuple[str, ...] | None = None  # None: as organization.yml says
+    fillable: bool = False
+
+
+def build_into(
+    catalog: Catalog, settings: BuildSettings, staging: Path, progress: Progress | None
+) -> None:
+    """Everything a build writes, into `staging` (a fresh folder beside site/)."""
+    from generator.site.build import build_site
+
+    build_site(catalog, settings.root / "build", staging)
+    if settings.pdf:
+        from generator.worksheets.render import render_worksheets
+
+        render_worksheets(
+            catalog,
+            staging,
+            papers=settings.papers,
+            fillable=settings.fillable,
+            cache_dir=settings.root / ".cache" / "worksheets",
+            progress=progress,
+        )
+    (staging / "catalog.json").write_text(catalog_to_json(catalog), encoding="utf-8")
+
+
+def swap_in(staging: Path, site_dir: Path) -> None:
+    """Replace site_dir by staging with two renames, so site/ is never half-written."""
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(catalog: Catalog, settings: BuildSettings, progress: Progress | None = None) -> Path:
+    """Build the site and worksheets; on any failure the previous site/ stays as it was."""
+    settings.site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.new-", dir=settings.site_dir.parent)
+    )
+    try:
+        build_into(catalog, settings, staging, progress)
+        os.chmod(staging, 0o755)  # mkdtemp makes 0700; a web server must read site/
+        swap_in(staging, settings.site_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return settings.site_dir
