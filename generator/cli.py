@@ -82,7 +82,7 @@ def validate(root: Path, fmt: str) -> None:
 
     Reports all problems at once. Exit 0 when valid (warnings allowed), 1 when any error.
     """
-    outcome = check_repository(root)
+    outcome = check_repository(root, build=False)
     output = REPORTER_BY_NAME[fmt](outcome.problems)
     if output:
         click.echo(output)
@@ -95,7 +95,7 @@ def require_catalog(root: Path) -> Any:
     outcome = check_repository(root)
     if outcome.problems:
         click.echo(REPORTER_BY_NAME["text"](outcome.problems), err=True)
-    if not outcome.ok:
+    if not outcome.ok or outcome.catalog is None:
         raise ContentInvalid(outcome.problems)
     return outcome.catalog
 

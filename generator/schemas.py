@@ -25,9 +25,39 @@ def schema_dir() -> Path:
 
 @cache
 def load_schemas() -> dict[str, dict[str, Any]]:
-    """Every schema by its `$id` (which is its file name)."""
-    out: dict[str, dict[str, Any]] = {}
-    for path in sorted(schema_dir().glob("*.schema.json")):
+    """Every schema by its file name."""
+    return {
+        path.name: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(schema_dir().glob("*.schema.json"))
+    }
+
+
+SHARED = "defs.schema.json"
+
+
+def embed_shared_definitions() -> list[Path]:
+    """Copy defs.schema.json into each schema's `$defs.shared`, so every schema is self-contained.
+
+    The embedded copy keeps its own `$id`, so `defs.schema.json#/$defs/...` references resolve
+    inside the file: tools such as check-jsonschema or an editor never fetch anything.
+    Returns the files that changed.
+    """
+    folder = schema_dir()
+    shared = json.loads((folder / SHARED).read_text(encoding="utf-8"))
+    shared.pop("$schema", None)
+    changed = []
+    for path in sorted(folder.glob("*.schema.json")):
+        if path.name == SHARED:
+            continue
         schema = json.loads(path.read_text(encoding="utf-8"))
-        out[schema["$id"]] = schema
-    return out
+        if schema.setdefault("$defs", {}).get("shared") == shared:
+            continue
+        schema["$defs"]["shared"] = shared
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        changed.append(path)
+    return changed
+
+
+if __name__ == "__main__":
+    for changed_path in embed_shared_definitions():
+        print(f"updated {changed_path}")

@@ -9,7 +9,7 @@ from generator.catalog.build import build_catalog
 from generator.catalog.model import Catalog
 from generator.load.documents import load_documents
 from generator.problems import Problem
-from generator.validate.schema_check import check_schema
+from generator.validate.schema_check import check_schemas
 from generator.validate.semantic import check_semantics
 
 
@@ -20,25 +20,25 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        return self.catalog is not None and not any(p.is_error for p in self.problems)
+        return not any(p.is_error for p in self.problems)
 
 
-def check_repository(root: Path) -> Outcome:
-    """Every problem of the catalog at `root`, and the Catalog when there are no errors."""
+def check_repository(root: Path, *, build: bool = True) -> Outcome:
+    """Every problem of the catalog at `root`, and the Catalog when there are no errors.
+
+    With build=False the Catalog is not built (validation only): `catalog` stays None.
+    """
     loaded = load_documents(root)
     problems = list(loaded.problems)
-    schema_valid = []
-    for doc in loaded.documents:
-        if doc.loaded is None:
-            schema_valid.append(doc)
-            continue
-        errors = check_schema(doc)
+    yaml_docs = [doc for doc in loaded.documents if doc.loaded is not None]
+    schema_valid = [doc for doc in loaded.documents if doc.loaded is None]
+    for doc, errors in zip(yaml_docs, check_schemas(yaml_docs), strict=True):
         problems.extend(errors)
         if not errors:
             schema_valid.append(doc)
     # Semantic rules read only schema-valid documents, so they never trip over wrong types.
     problems.extend(check_semantics(schema_valid, root, loaded.goal_ids))
     problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))
-    if any(p.is_error for p in problems):
+    if any(p.is_error for p in problems) or not build:
         return Outcome(None, problems)
     return Outcome(build_catalog(root, loaded.documents), problems)
