@@ -278,3 +278,22 @@ def export(root: Path, fmt: str, output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The organization's name (written to content/organization.yml).")
+@click.option("--language", help="Language code of a shipped locale (e.g. en, de).")
+@_clean_errors
+def new(directory: Path, name: str | None, language: str | None) -> None:
+    """Create a catalog repository in DIRECTORY from the default catalog.
+
+    It holds content/, schemas/, overrides/, mkdocs.yml, a README for admins, CI for GitHub
+    (.github/workflows/handbook.yml) and GitLab (.gitlab-ci.yml), .pre-commit-config.yaml,
+    .vscode/settings.json (schema mapping for the YAML extension) and CODEOWNERS. It validates
+    and builds as it is.
+    """
+    from generator.scaffold.new import create_repository
+
+    create_repository(directory, name=name, language=language)
+    click.echo(f"Created {directory}. Next: cd {directory} && handbook validate && handbook serve")

@@ -7,6 +7,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from generator.resources import project_dir
+
 SCHEMA_BY_KIND = {
     "goal": "goal.schema.json",
     "organization": "organization.schema.json",
@@ -18,9 +20,8 @@ SCHEMA_BY_KIND = {
 
 
 def schema_dir() -> Path:
-    """The schemas/ folder: inside the installed package, or beside it in a source checkout."""
-    packaged = Path(__file__).parent / "schemas"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[1] / "schemas"
+    """The schemas/ folder of the installed package or the checkout."""
+    return project_dir() / "schemas"
 
 
 @cache

@@ -1,0 +1,1 @@
+"""`handbook new`: a ready catalog repository from the default catalog and CI/editor files."""
