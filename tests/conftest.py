@@ -28,7 +28,7 @@ def default_catalog() -> Catalog:
 
 
 def copy_repository(dest: Path) -> Path:
-    """A throwaway copy of the repository's catalog (content, schemas config, mkdocs.yml, overrides)."""
+    """A throwaway copy of the repository's catalog: content/, mkdocs.yml, overrides/."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "content", dest / "content")
     for name in ("mkdocs.yml",):

@@ -1,0 +1,111 @@
+"""`handbook build` end to end: atomic replacement of site/, failures leave it untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def built_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import copy_repository
+
+    root = copy_repository(tmp_path_factory.mktemp("built") / "repo")
+    code, output = run("build", "--root", str(root), "--no-pdf")
+    assert code == 0, output
+    return root
+
+
+def test_build_writes_site_and_catalog_json(built_repo: Path) -> None:
+    site = built_repo / "site"
+    assert (site / "index.html").is_file()
+    catalog = json.loads((site / "catalog.json").read_text())
+    assert catalog["export_version"] == 1
+    assert len(catalog["goals"]) == 16
+    assert not list(built_repo.glob(".site.*")), "staging folders must not be left behind"
+
+
+def test_invalid_content_leaves_previous_site_untouched(built_repo: Path) -> None:
+    before = tree_digest(built_repo / "site")
+    goal = next((built_repo / "content/goals/mentee").glob("*.yml"))
+    original = goal.read_text()
+    goal.write_text(original.replace("\nhorizon:", "\nhorizon: forever\nhorizont:", 1))
+    try:
+        code, output = run("build", "--root", str(built_repo), "--no-pdf")
+    finally:
+        goal.write_text(original)
+    assert code == 1
+    assert f"content/goals/mentee/{goal.name}:" in output
+    assert "Traceback" not in output
+    assert tree_digest(built_repo / "site") == before
+
+
+def test_failed_mkdocs_build_leaves_previous_site_untouched(built_repo: Path) -> None:
+    before = tree_digest(built_repo / "site")
+    main_html = built_repo / "overrides" / "main.html"
+    original = main_html.read_text()
+    main_html.write_text(original + "\n{% block broken %}{{ unclosed {% endblock %}\n")
+    try:
+        code, output = run("build", "--root", str(built_repo), "--no-pdf")
+    finally:
+        main_html.write_text(original)
+    assert code == 1, output
+    assert "Error:" in output and "Traceback" not in output
+    assert tree_digest(built_repo / "site") == before
+    assert not list(built_repo.glob(".site.*"))
+
+
+def test_export_csv_has_the_documented_columns(built_repo: Path) -> None:
+    code, output = run("export", "--root", str(built_repo), "--format", "csv")
+    assert code == 0
+    header = output.splitlines()[0]
+    assert header == (
+        "id,audience,title,summary,horizon,tags,smart_statement,smart_example,milestones,"
+        "measures,related,kpis,source_file"
+    )
+    assert len(output.splitlines()) == 17
+
+
+def test_new_scaffold_validates_and_builds(tmp_path: Path) -> None:
+    target = tmp_path / "acme"
+    code, output = run("new", str(target), "--name", "Acme Rockets", "--language", "en")
+    assert code == 0, output
+    for name in (
+        ".github/workflows/handbook.yml",
+        ".gitlab-ci.yml",
+        ".pre-commit-config.yaml",
+        ".vscode/settings.json",
+        "CODEOWNERS",
+        "README.md",
+        ".gitignore",
+        "mkdocs.yml",
+        "schemas/goal.schema.json",
+    ):
+        assert (target / name).is_file(), name
+    assert 'name: "Acme Rockets"' in (target / "content/organization.yml").read_text()
+    code, output = run("validate", "--root", str(target))
+    assert code == 0, output
+    code, output = run("build", "--root", str(target), "--no-pdf")
+    assert code == 0, output
+    assert "Acme Rockets" in (target / "site/index.html").read_text()
+    code, output = run("new", str(target))
+    assert code == 1 and "is not empty" in output
