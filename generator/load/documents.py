@@ -26,9 +26,12 @@ class Document:
     """One content file: its kind (the schema it follows) and its parsed data with positions."""
 
     rel: str  # path relative to the repository, forward slashes
-    kind: str  # goal | organization | smart | measurement | worksheets | locale | page
+    kind: (
+        str  # goal | organization | smart | measurement | worksheets | locale | page | translation
+    )
     loaded: Loaded | None  # None for pages (Markdown)
     text: str
+    translated_by: Document | None = None  # the translation merged into this document, if any
 
     @property
     def stem(self) -> str:
@@ -53,7 +56,12 @@ def _kind_of(rel_in_content: tuple[str, ...]) -> str | None:
             return "locale"
         case ("pages", name) if name.endswith(".md"):
             return "page"
+        case ("translations", _lang, *rest) if rest and _kind_of(tuple(rest)) in TRANSLATABLE:
+            return "translation"
     return None
+
+
+TRANSLATABLE = ("goal", "smart", "measurement", "worksheets", "page")
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
@@ -155,7 +163,7 @@ def load_documents(root: Path) -> LoadResult:
             problems.append(problem)
             continue
         assert text is not None
-        if kind == "page":
+        if kind == "page" or (kind == "translation" and path.suffix == ".md"):
             documents.append(Document(rel, kind, None, text))
             continue
         try:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from generator.catalog.build import build_catalog
 from generator.catalog.model import Catalog
-from generator.load.documents import load_documents
+from generator.load.documents import Document, load_documents
+from generator.load.translations import apply_translations
 from generator.problems import Problem
 from generator.validate.schema_check import check_schemas
 from generator.validate.semantic import check_semantics
@@ -30,8 +31,13 @@ def check_repository(root: Path, *, build: bool = True) -> Outcome:
     """
     loaded = load_documents(root)
     problems = list(loaded.problems)
-    yaml_docs = [doc for doc in loaded.documents if doc.loaded is not None]
-    schema_valid = [doc for doc in loaded.documents if doc.loaded is None]
+    language, content_language = _languages(loaded.documents)
+    documents, translation_problems = apply_translations(
+        loaded.documents, language, content_language
+    )
+    problems.extend(translation_problems)
+    yaml_docs = [doc for doc in documents if doc.loaded is not None]
+    schema_valid = [doc for doc in documents if doc.loaded is None]
     for doc, errors in zip(yaml_docs, check_schemas(yaml_docs), strict=True):
         problems.extend(errors)
         if not errors:
@@ -41,4 +47,15 @@ def check_repository(root: Path, *, build: bool = True) -> Outcome:
     problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))
     if any(p.is_error for p in problems) or not build:
         return Outcome(None, problems)
-    return Outcome(build_catalog(root, loaded.documents), problems)
+    return Outcome(build_catalog(root, documents), problems)
+
+
+def _languages(docs: list[Document]) -> tuple[str, str]:
+    """(language, content_language) from organization.yml, read before validation."""
+    for doc in docs:
+        if doc.kind == "organization" and doc.loaded and isinstance(doc.loaded.data, dict):
+            language = doc.loaded.data.get("language", "en")
+            content_language = doc.loaded.data.get("content_language", "en")
+            if isinstance(language, str) and isinstance(content_language, str):
+                return language, content_language
+    return "en", "en"

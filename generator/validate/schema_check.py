@@ -137,6 +137,10 @@ def _to_problem(doc: Document, error: ValidationError) -> Problem:
         message = f"{error.instance!r} is not valid here: {error.schema['description']}"
     if len(message) > 300:  # jsonschema quotes whole instances; keep lines readable
         message = message[:140] + " ... " + message[-140:]
+    overlay = doc.translated_by
+    if overlay is not None and overlay.loaded is not None and path in overlay.loaded.positions:
+        line, col = overlay.loaded.position(path, key=key)  # the translated text is at fault
+        return Problem(overlay.rel, line, col, json_path(path), message)
     line, col = doc.loaded.position(path, key=key)
     return Problem(doc.rel, line, col, json_path(path), message)
 

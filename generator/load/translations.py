@@ -1,0 +1,141 @@
+"""Per-language text: content/translations/<lang>/ mirrors content/ with only the text fields.
+
+A catalog is written in one language (organization.yml `content_language`, default en). When
+`language` differs, files under content/translations/<language>/ replace the text of the file at
+the same path below content/: mappings merge by key, lists by position, and everything that is not
+text (ids, durations, enums, numbers, URLs) stays in the base file, so languages never drift apart.
+Text the translation leaves out falls back to the base language and is reported as untranslated.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from generator.load.documents import Document
+from generator.load.yaml_safe import Loaded, PathKey, json_path
+from generator.problems import Problem, Severity
+
+# Keys whose string values are identifiers, enums or machine values, never prose.
+NOT_TEXT = frozenset(
+    {
+        "id", "audience", "horizon", "tags", "related", "due", "unit", "direction", "period",
+        "kind", "key", "letter", "worked_example", "url", "year", "type", "lines", "width",
+        "rows", "level", "order", "enabled",
+    }
+)  # fmt: skip
+
+
+def base_path(doc: Document) -> str:
+    """content/translations/de/goals/x.yml -> content/goals/x.yml."""
+    parts = PurePosixPath(doc.rel).parts
+    return PurePosixPath("content", *parts[3:]).as_posix()
+
+
+def language_of(doc: Document) -> str:
+    return PurePosixPath(doc.rel).parts[2]
+
+
+def _text_paths(data: Any, path: PathKey = ()) -> list[PathKey]:
+    if isinstance(data, dict):
+        return [p for k, v in data.items() if k not in NOT_TEXT for p in _text_paths(v, (*path, k))]
+    if isinstance(data, list):
+        return [p for i, v in enumerate(data) for p in _text_paths(v, (*path, i))]
+    return [path] if isinstance(data, str) else []
+
+
+class _Merger:
+    def __init__(self, overlay: Document) -> None:
+        self.overlay = overlay
+        self.problems: list[Problem] = []
+        self.translated: set[PathKey] = set()
+
+    def problem(self, path: PathKey, message: str) -> None:
+        assert self.overlay.loaded is not None
+        line, col = self.overlay.loaded.position(path, key=True)
+        self.problems.append(Problem(self.overlay.rel, line, col, json_path(path), message))
+
+    def merge(self, base: Any, over: Any, path: PathKey) -> Any:
+        if isinstance(base, dict) and isinstance(over, dict):
+            out = dict(base)
+            for key, value in over.items():
+                if key not in base:
+                    self.problem((*path, key), f"'{key}' is not in {base_path(self.overlay)}")
+                elif key in NOT_TEXT:
+                    self.problem((*path, key), f"'{key}' is not text; change it in the base file")
+                else:
+                    out[key] = self.merge(base[key], value, (*path, key))
+            return out
+        if isinstance(base, list) and isinstance(over, list):
+            if len(over) > len(base):
+                self.problem(path, f"has {len(over)} items; the base file has {len(base)}")
+            return [
+                self.merge(b, over[i], (*path, i)) if i < len(over) else b
+                for i, b in enumerate(base)
+            ]
+        if isinstance(base, str) and isinstance(over, str):
+            self.translated.add(path)
+            return over
+        if over is None:  # an explicit null keeps the base text (a placeholder to fill later)
+            return base
+        self.problem(path, "a translation must have the same shape as its base file")
+        return base
+
+
+def apply_translations(
+    docs: list[Document], language: str, content_language: str
+) -> tuple[list[Document], list[Problem]]:
+    """Documents with the translations for `language` merged in; problems and untranslated text."""
+    overlays = [d for d in docs if d.kind == "translation"]
+    base_docs = [d for d in docs if d.kind != "translation"]
+    problems: list[Problem] = []
+    if language == content_language:
+        return base_docs, problems
+    by_base = {base_path(o): o for o in overlays if language_of(o) == language}
+    known = {d.rel for d in base_docs}
+    for rel, orphan in sorted(by_base.items()):
+        if rel not in known:
+            problems.append(
+                Problem(orphan.rel, 1, 1, "$", f"translates {rel}, which does not exist")
+            )
+    out = []
+    for doc in base_docs:
+        overlay = by_base.get(doc.rel)
+        if doc.kind == "page":
+            if overlay is not None:
+                doc = Document(doc.rel, doc.kind, None, overlay.text, translated_by=overlay)
+            else:
+                problems.append(_untranslated(doc, language))
+            out.append(doc)
+            continue
+        if doc.kind not in ("goal", "smart", "measurement", "worksheets") or doc.loaded is None:
+            out.append(doc)
+            continue
+        base_text = _text_paths(doc.loaded.data)
+        if overlay is None or overlay.loaded is None:
+            problems.append(_untranslated(doc, language))
+            out.append(doc)
+            continue
+        merger = _Merger(overlay)
+        merged = merger.merge(doc.loaded.data, overlay.loaded.data, ())
+        problems.extend(merger.problems)
+        missing = [p for p in base_text if p not in merger.translated]
+        if missing:
+            line, col = doc.loaded.position(missing[0])
+            problems.append(
+                Problem(
+                    doc.rel, line, col, json_path(missing[0]),
+                    f"{len(missing)} text field(s) have no '{language}' translation in "
+                    f"{overlay.rel} (first: {json_path(missing[0])}); the base text is used",
+                    Severity.WARNING,
+                )
+            )  # fmt: skip
+        positions = Loaded(merged, doc.loaded.positions, doc.loaded.key_positions)
+        out.append(Document(doc.rel, doc.kind, positions, doc.text, translated_by=overlay))
+    return out, problems
+
+
+def _untranslated(doc: Document, language: str) -> Problem:
+    where = doc.rel.replace("content/", f"content/translations/{language}/", 1)
+    message = f"not translated to '{language}' (no {where}); the base text is used"
+    return Problem(doc.rel, 1, 1, "$", message, Severity.WARNING)
