@@ -28,7 +28,7 @@ def build_into(
     catalog: Catalog, settings: BuildSettings, staging: Path, progress: Progress | None
 ) -> None:
     """Everything a build writes, into `staging` (a fresh folder beside site/)."""
-    from generator.site.build import build_site
+    from generator.website.build import build_site
 
     build_site(catalog, settings.root / "build", staging)
     if settings.pdf:

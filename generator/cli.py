@@ -187,7 +187,7 @@ def serve(root: Path, host: str, port: int) -> None:
     Validation errors are printed and shown in the browser; the server keeps running.
     PDFs are not rendered while serving (use `handbook worksheets` or `handbook build`).
     """
-    from generator.site.serve import serve as run_serve
+    from generator.website.serve import serve as run_serve
 
     run_serve(root.resolve(), host, port)
 

@@ -1,0 +1,342 @@
+"""Generate the docs tree (Markdown, brand CSS, logo, fonts) and the MkDocs config from a Catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import font_lato
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from generator.catalog.model import AUDIENCES, Catalog, Goal, Kpi, Milestone
+from generator.dates import Duration
+from generator.outputs import FORM_KINDS, BOOKLETS, worksheet_files
+from generator.website.brand import brand_css
+from generator.website.escape import finalize, md_text
+
+TEMPLATES = Path(__file__).parent / "templates"
+ASSETS = Path(__file__).parent / "assets"
+FONT_FILES = {"regular": "Lato-Regular.ttf", "bold": "Lato-Bold.ttf", "italic": "Lato-Italic.ttf"}
+
+
+def _environment() -> Environment:
+    # Markdown output: autoescape is HTML-only, so `finalize` escapes for Markdown *and* HTML.
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=finalize,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
+
+
+def page_url(md_path: str) -> str:
+    """The URL folder MkDocs gives a page with directory URLs: goals/mentee/x.md -> goals/mentee/x/."""
+    stem = md_path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def href(from_md: str, target: str) -> Markup:
+    """A relative link from one page to a page (.md) or a file, valid on any host and sub-path."""
+    to = page_url(target) if target.endswith(".md") else target
+    rel = posixpath.relpath("/" + to, "/" + page_url(from_md)) if to else "."
+    if to.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return Markup(rel)
+
+
+def goal_page(goal: Goal) -> str:
+    return f"goals/{goal.audience}/{goal.id}.md"
+
+
+def audience_page(audience: str) -> str:
+    return f"goals/{audience}/index.md"
+
+
+@dataclass
+class _Context:
+    catalog: Catalog
+
+    def ui(self, key: str) -> str:
+        return self.catalog.ui(key)
+
+    def human_duration(self, text: str) -> str:
+        d = Duration.parse(text)
+        parts = [
+            (d.years, "year"),
+            (d.months, "month"),
+            (d.weeks, "week"),
+            (d.days, "day"),
+        ]
+        return ", ".join(
+            f"{n} {self.ui(f'site.unit.{unit}' if n == 1 else f'site.unit.{unit}s')}"
+            for n, unit in parts
+            if n
+        )
+
+    def format_date(self, day: dt.date) -> str:
+        return day.isoformat()
+
+    def milestone_when(self, ms: Milestone) -> str:
+        start = self.catalog.organization.start_date
+        after = f"{self.human_duration(ms.due)} {self.ui('site.goal.after_start')}"
+        if start is None:
+            return after
+        return f"{self.format_date(Duration.parse(ms.due).after(start))} ({after})"
+
+    def statement(self, goal: Goal) -> Markup:
+        out = []
+        for part in goal.smart.parts:
+            if part.placeholder is None:
+                out.append(md_text(part.text))
+            else:
+                label = md_text(part.placeholder.label)
+                out.append(Markup(f'<span class="hb-blank" title="{label}">{label}</span>'))
+        return Markup("<p>") + Markup("").join(out) + Markup("</p>")
+
+
+def _write(path: Path, data: bytes, written: set[Path]) -> None:
+    """Write only when the bytes changed, so MkDocs' and the preview's watchers see real edits."""
+    written.add(path)
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _prune(folder: Path, keep: set[Path]) -> None:
+    """Remove files a previous generation wrote that this one did not (e.g. a deleted goal)."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and path not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def _worksheet_groups(catalog: Catalog, ui: Callable[[str], str]) -> list[dict[str, Any]]:
+    files = worksheet_files(catalog)
+    paths: dict[tuple[str, str], dict[str, str]] = {}
+    for f in files:
+        paths.setdefault((f.kind, f.key), {})[f.paper] = f.path
+    w = catalog.worksheets
+    form_titles = {
+        "agreement": w.agreement.title,
+        "check-in-log": w.check_in_log.title,
+        "midpoint-reflection": w.midpoint_reflection.title,
+        "closure-reflection": w.closure_reflection.title,
+        "evaluation": w.evaluation.title,
+    }
+    groups = [
+        {
+            "title": ui("site.worksheets.program"),
+            "anchor": "program-sheets",
+            "rows": [{"title": form_titles[k], "paths": paths[("form", k)]} for k in FORM_KINDS],
+        },
+        {
+            "title": ui("site.worksheets.kpi_sheet"),
+            "anchor": "kpi-sheet",
+            "rows": [
+                {
+                    "title": ui("site.worksheets.kpi_sheet"),
+                    "paths": paths[("kpi-sheet", "kpi-sheet")],
+                }
+            ],
+        },
+        {
+            "title": ui("site.worksheets.booklets"),
+            "anchor": "booklets",
+            "rows": [
+                {"title": ui(f"site.worksheets.booklet.{b}"), "paths": paths[("booklet", b)]}
+                for b in BOOKLETS
+                if ("booklet", b) in paths
+            ],
+        },
+    ]
+    for audience in AUDIENCES:
+        goals = catalog.goals_for(audience)
+        if goals:
+            groups.append(
+                {
+                    "title": ui(f"site.audience.{audience}.title"),
+                    "anchor": f"goals-{audience}",
+                    "rows": [{"title": g.title, "paths": paths[("goal", g.id)]} for g in goals],
+                }
+            )
+    return groups
+
+
+def render_pages(catalog: Catalog) -> dict[str, str]:
+    """Every Markdown page of the site by its path in the docs tree."""
+    env = _environment()
+    ctx = _Context(catalog)
+    org = catalog.organization
+    welcome = next((p for p in catalog.pages if p.slug == "welcome"), None)
+    guide_pages = [p for p in catalog.pages if p.slug != "welcome"]
+    all_kpis: list[Kpi] = [*catalog.measurement.kpis, *(k for g in catalog.goals for k in g.kpis)]
+
+    def kpi_table(kpis: list[Kpi]) -> Markup:
+        return Markup(env.get_template("kpi_table.md.j2").render(kpis=kpis, **common))
+
+    common: dict[str, Any] = {
+        "catalog": catalog,
+        "org": org,
+        "ui": ctx.ui,
+        "href": href,
+        "goal_page": goal_page,
+        "audience_page": audience_page,
+        "human_duration": ctx.human_duration,
+        "format_date": ctx.format_date,
+        "milestone_when": ctx.milestone_when,
+        "statement": ctx.statement,
+        "rich": lambda text: Markup(text.html),  # sanitized by nh3 when the Catalog was built
+        "audiences": [a for a in AUDIENCES if catalog.goals_for(a)],
+        "papers": org.paper,
+    }
+    common["kpi_table"] = kpi_table
+
+    def render(template: str, page: str, **extra: Any) -> None:
+        pages[page] = env.get_template(template).render(page=page, **common, **extra)
+
+    pages: dict[str, str] = {}
+    render("index.md.j2", "index.md", welcome=welcome, guide_pages=guide_pages)
+    for p in guide_pages:
+        render("page.md.j2", f"guide/{p.slug}.md", content_page=p)
+    example = (
+        catalog.goal(catalog.smart.worked_example)
+        if catalog.smart.worked_example in {g.id for g in catalog.goals}
+        else catalog.goals[0]
+    )
+    render("smart.md.j2", "smart.md", smart=catalog.smart, example=example)
+    for audience in common["audiences"]:
+        render(
+            "audience.md.j2",
+            audience_page(audience),
+            audience=audience,
+            goals=catalog.goals_for(audience),
+        )
+    downloads = {}
+    for f in worksheet_files(catalog):
+        if f.kind == "goal":
+            downloads.setdefault(f.key, []).append(f)
+    for goal in catalog.goals:
+        render("goal.md.j2", goal_page(goal), goal=goal, downloads=downloads[goal.id])
+    render("measuring.md.j2", "measuring.md", measurement=catalog.measurement, all_kpis=all_kpis)
+    render("worksheets.md.j2", "worksheets.md", groups=_worksheet_groups(catalog, ctx.ui))
+    tags: dict[str, list[Goal]] = {}
+    for goal in catalog.goals:
+        for tag in goal.tags:
+            tags.setdefault(tag, []).append(goal)
+    render("tags.md.j2", "tags.md", tags=sorted(tags.items()))
+    return pages
+
+
+def _nav(catalog: Catalog, pages: dict[str, str]) -> list[Any]:
+    ui = catalog.ui
+
+    def title(text: str) -> str:
+        # Material prints nav titles without escaping: give it HTML-escaped text.
+        return str(Markup.escape(text))
+
+    nav: list[Any] = [{title(ui("site.nav.home")): "index.md"}]
+    guide = [{title(p.title): f"guide/{p.slug}.md"} for p in catalog.pages if p.slug != "welcome"]
+    nav.append({title(ui("site.nav.guide")): [*guide, {title(catalog.smart.title): "smart.md"}]})
+    for audience in AUDIENCES:
+        goals = catalog.goals_for(audience)
+        if goals:
+            section = [{title(ui("site.nav.overview")): audience_page(audience)}]
+            section += [{title(g.title): goal_page(g)} for g in goals]
+            nav.append({title(ui(f"site.audience.{audience}.title")): section})
+    nav.append({title(catalog.measurement.title): "measuring.md"})
+    nav.append({title(ui("site.nav.worksheets")): "worksheets.md"})
+    nav.append({title(ui("site.nav.tags")): "tags.md"})
+    return nav
+
+
+def mkdocs_config(catalog: Catalog, build_dir: Path, logo_name: str) -> dict[str, Any]:
+    """The generated config: branding from organization.yml, the rest inherited from mkdocs.yml."""
+    org = catalog.organization
+    root = catalog.root
+    config: dict[str, Any] = {
+        "INHERIT": posixpath.relpath((root / "mkdocs.yml").as_posix(), build_dir.as_posix()),
+        "site_name": org.program_name,
+        "site_description": org.tagline or org.program_name,
+        "docs_dir": "docs",
+        "site_dir": posixpath.relpath((root / "site").as_posix(), build_dir.as_posix()),
+        "copyright": f"{org.name}",
+        "theme": {
+            "name": "material",
+            "language": org.language,
+            "logo": f"assets/{logo_name}",
+            "favicon": f"assets/{logo_name}",
+            "palette": [
+                {
+                    "media": "(prefers-color-scheme: light)",
+                    "scheme": "default",
+                    "primary": "custom",
+                    "accent": "custom",
+                    "toggle": {"icon": "material/brightness-7", "name": catalog.ui("site.to_dark")},
+                },
+                {
+                    "media": "(prefers-color-scheme: dark)",
+                    "scheme": "slate",
+                    "primary": "custom",
+                    "accent": "custom",
+                    "toggle": {
+                        "icon": "material/brightness-4",
+                        "name": catalog.ui("site.to_light"),
+                    },
+                },
+            ],
+        },
+        "extra_css": ["assets/brand.css", "assets/handbook.css"],
+        "extra": {
+            "contact": {"name": org.contact_name, "email": org.contact_email},
+            "contact_label": catalog.ui("site.footer.contact"),
+            "website": org.website or "",
+            "generator": False,
+        },
+    }
+    overrides = root / "overrides"
+    if overrides.is_dir():
+        config["theme"]["custom_dir"] = posixpath.relpath(
+            overrides.as_posix(), build_dir.as_posix()
+        )
+    return config
+
+
+def generate_docs(catalog: Catalog, build_dir: Path) -> Path:
+    """Write build_dir/docs/ and build_dir/mkdocs.yml; returns the config path."""
+    docs = build_dir / "docs"
+    written: set[Path] = set()
+    pages = render_pages(catalog)
+    for rel, text in pages.items():
+        _write(docs / rel, text.encode("utf-8"), written)
+    logo = catalog.organization.logo
+    logo_name = "logo" + logo.suffix.lower()
+    _write(docs / "assets" / logo_name, logo.read_bytes(), written)
+    fonts = Path(font_lato.__file__).parent / "files"
+    for name in FONT_FILES.values():
+        _write(docs / "assets" / "fonts" / name, (fonts / name).read_bytes(), written)
+    _write(
+        docs / "assets" / "brand.css", brand_css(catalog.organization, FONT_FILES).encode(), written
+    )
+    _write(docs / "assets" / "handbook.css", (ASSETS / "handbook.css").read_bytes(), written)
+    config = mkdocs_config(catalog, build_dir, logo_name)
+    config["nav"] = _nav(catalog, pages)
+    config_path = build_dir / "mkdocs.yml"
+    text = "# Generated by `handbook build` from content/ - do not edit.\n" + yaml.safe_dump(
+        config, sort_keys=False, allow_unicode=True
+    )
+    _write(config_path, text.encode("utf-8"), written)
+    _prune(docs, written)
+    return config_path
