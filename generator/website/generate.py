@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from markupsafe import Markup
 
 from generator.catalog.model import AUDIENCES, Catalog, Goal, Kpi, Milestone
 from generator.dates import Duration
-from generator.outputs import FORM_KINDS, BOOKLETS, worksheet_files
+from generator.outputs import BOOKLETS, FORM_KINDS, worksheet_files
 from generator.website.brand import brand_css
 from generator.website.escape import finalize, md_text
 

@@ -1,0 +1,75 @@
+"""`handbook serve`: rebuild on every change and reload the browser; errors never stop it."""
+
+from __future__ import annotations
+
+import html
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+import click
+
+from generator.validate.check import check_repository
+from generator.validate.report import report_text
+from generator.website.build import build_site
+from generator.website.generate import TEMPLATES
+
+log = logging.getLogger("mkdocs.handbook")
+
+ERROR_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Catalog errors</title>
+<style>body{{font:16px/1.5 sans-serif;margin:2em;max-width:60em}}pre{{white-space:pre-wrap;
+background:#fff4f4;border-left:4px solid #b00020;padding:1em}}</style></head>
+<body><h1>The catalog has errors</h1>
+<p>Fix them and save: this page reloads by itself.</p><pre>{problems}</pre></body></html>
+"""
+
+
+def show_errors(site_dir: Path, report: str) -> None:
+    """Replace every page of the preview with the error report, so any open tab shows it."""
+    page = ERROR_PAGE.format(problems=html.escape(report)).encode("utf-8")
+    pages = list(site_dir.rglob("*.html")) or [site_dir / "index.html"]
+    for path in pages:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(page)
+
+
+def rebuild(root: Path, site_dir: Path) -> bool:
+    """Validate and build into the preview folder; on errors show them. True when built."""
+    outcome = check_repository(root)
+    if outcome.problems:
+        click.echo(report_text(outcome.problems), err=True)
+    if not outcome.ok or outcome.catalog is None:
+        show_errors(site_dir, report_text(outcome.problems))
+        return False
+    try:
+        build_site(outcome.catalog, root / "build", site_dir)
+    except Exception as exc:  # a broken override or template: show it, keep serving
+        click.echo(f"Error: {exc}", err=True)
+        show_errors(site_dir, str(exc))
+        return False
+    return True
+
+
+def serve(root: Path, host: str, port: int) -> None:
+    """Serve a live preview of the handbook at http://host:port/ until interrupted."""
+    from mkdocs.livereload import LiveReloadServer
+
+    logging.basicConfig(format="%(message)s")
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    site_dir = Path(tempfile.mkdtemp(prefix="handbook-preview-"))
+    rebuild(root, site_dir)
+    server = LiveReloadServer(
+        builder=lambda: rebuild(root, site_dir), host=host, port=port, root=str(site_dir)
+    )
+    for path in (root / "content", root / "overrides", root / "mkdocs.yml", TEMPLATES):
+        if path.exists():
+            server.watch(str(path))
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        log.info("Stopping the preview")
+    finally:
+        server.shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
