@@ -1,4 +1,4 @@
-"""Generate the docs tree (Markdown, brand CSS, logo, fonts) and the MkDocs config from a Catalog."""
+"""Generate the docs tree (Markdown, brand CSS, logo, fonts) and the MkDocs config."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def _environment() -> Environment:
 
 
 def page_url(md_path: str) -> str:
-    """The URL folder MkDocs gives a page with directory URLs: goals/mentee/x.md -> goals/mentee/x/."""
+    """The URL folder of a page with directory URLs: goals/mentee/x.md -> goals/mentee/x/."""
     stem = md_path.removesuffix(".md")
     if stem == "index" or stem.endswith("/index"):
         return stem.removesuffix("index")
