@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-deps site serve validate test lint typecheck pytest bench clean
+.PHONY: setup runtime-deps system-deps site serve validate test lint typecheck pytest bench clean
 
 setup: $(STAMP)
 
@@ -16,22 +16,32 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages the tests use: Chromium (browser tests) and poppler (pdftotext, pdftoppm).
-system-deps:
-	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
-	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
+# Debian packages. Runtime: Pango (WeasyPrint's text engine) and HarfBuzz's subsetter (font
+# embedding without warnings). Tests: Chromium (browser tests), poppler and qpdf (PDF checks).
+RUNTIME_PACKAGES := libpango-1.0-0:libpango-1.0.so.0 libpangoft2-1.0-0:libpangoft2-1.0.so.0 libharfbuzz-subset0:libharfbuzz-subset.so.0
+TEST_PACKAGES := chromium:chromium poppler-utils:pdftotext qpdf:qpdf
+
+define apt_install
+	@missing=""; for pair in $(1); do pkg=$${pair%%:*}; probe=$${pair#*:}; \
+	  case $$probe in *.so*) ldconfig -p | grep -q "$$probe" ;; *) command -v "$$probe" >/dev/null ;; esac \
+	  || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+endef
 
-site: setup
+runtime-deps:
+	$(call apt_install,$(RUNTIME_PACKAGES))
+
+system-deps: runtime-deps
+	$(call apt_install,$(TEST_PACKAGES))
+
+site: setup runtime-deps
 	$(BIN)/handbook build
 
-serve: setup
+serve: setup runtime-deps
 	$(BIN)/handbook serve
 
 validate: setup

@@ -32,7 +32,7 @@ def build_into(
 
     build_site(catalog, settings.root / "build", staging)
     if settings.pdf:
-        from generator.worksheets.render import render_worksheets
+        from generator.pdf.render import render_worksheets
 
         render_worksheets(
             catalog,

@@ -222,7 +222,8 @@ def worksheets(
     output: Path,
 ) -> None:
     """Render only the PDF worksheets (all of them, some goals', or per mentoring pair)."""
-    from generator.worksheets.render import render_roster, render_worksheets
+    from generator.pdf.render import render_worksheets
+    from generator.pdf.roster import render_roster
 
     catalog = require_catalog(root)
     unknown = [g for g in goals if g not in {x.id for x in catalog.goals}]

@@ -1,0 +1,1 @@
+"""Printable and fillable PDF worksheets: Jinja HTML templates, one print stylesheet, WeasyPrint."""

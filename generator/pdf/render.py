@@ -1,0 +1,287 @@
+"""Render worksheets and booklets with WeasyPrint in one warm process, with a content-hash cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import math
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import weasyprint
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from weasyprint.text.fonts import FontConfiguration
+
+from generator.catalog.model import Catalog, Form, Goal, Kpi, Milestone
+from generator.dates import Duration, schedule
+from generator.outputs import WorksheetFile, worksheet_files
+from generator.pdf.fetcher import FONT_DIR, PACKAGE_ASSETS, SafeFetcher, fetcher_for
+from generator.problems import BuildFailed
+
+TEMPLATES = Path(__file__).parent / "templates"
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A mentoring pair from a roster: names and start date printed into the worksheets."""
+
+    mentor: str
+    mentee: str
+    start: str  # ISO date
+    goals: tuple[str, ...] = ()
+
+
+@dataclass
+class Item:
+    kind: str  # goal | form | log | kpi
+    anchor: str
+    title: str
+    goal: Goal | None = None
+    form: Form | None = None
+    log: Any = None
+    kpis: tuple[Kpi, ...] = ()
+
+
+@dataclass
+class Job:
+    """One PDF to write: what goes in it and where it lands."""
+
+    path: str
+    paper: str
+    title: str
+    items: list[Item]
+    booklet: bool = False
+    pair: Pair | None = None
+    depends: list[str] = field(default_factory=list)
+
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string literal: locale strings are content, so escape everything."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
+class Renderer:
+    """Holds what every document shares: templates, parsed stylesheets, fonts, image cache."""
+
+    def __init__(self, catalog: Catalog, fillable: bool = False) -> None:
+        self.catalog = catalog
+        self.fillable = fillable
+        self.fetcher: SafeFetcher = fetcher_for(catalog.root)
+        self.font_config = FontConfiguration()
+        self.cache: dict[str, Any] = {}
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+        )
+        self.template = self.env.get_template("document.html.j2")
+        self._stylesheets: dict[str, list[weasyprint.CSS]] = {}
+        self.css_text = {paper: self._css_text(paper) for paper in ("a4", "letter")}
+
+    def _css_text(self, paper: str) -> str:
+        org = self.catalog.organization
+        css = (PACKAGE_ASSETS / "print.css").read_text(encoding="utf-8")
+        for key, name in (("REGULAR", "Regular"), ("BOLD", "Bold"), ("ITALIC", "Italic")):
+            css = css.replace(f"LATO_{key}", (FONT_DIR / f"Lato-{name}.ttf").as_uri())
+        css = css.replace('"PAGE_LABEL "', _css_string(self.catalog.ui("worksheet.page") + " "))
+        css = css.replace('" OF_LABEL "', _css_string(" " + self.catalog.ui("worksheet.of") + " "))
+        size = "A4" if paper == "a4" else "letter"
+        # Colours were validated as #rrggbb, so they are safe inside CSS.
+        return (
+            css
+            + f"\n:root {{ --primary: {org.primary}; --accent: {org.accent}; }}\n"
+            + (f"@page {{ size: {size}; }}\n")
+        )
+
+    def stylesheets(self, paper: str) -> list[weasyprint.CSS]:
+        if paper not in self._stylesheets:
+            self._stylesheets[paper] = [
+                weasyprint.CSS(
+                    string=self.css_text[paper],
+                    base_url=PACKAGE_ASSETS.as_uri() + "/",
+                    url_fetcher=self.fetcher,
+                    font_config=self.font_config,
+                )
+            ]
+        return self._stylesheets[paper]
+
+    def due(self, ms: Milestone, start: dt.date | None) -> str:
+        if start is not None:
+            return Duration.parse(ms.due).after(start).isoformat()
+        return f"{self.catalog.ui('worksheet.week')} {max(1, math.ceil(ms.due_days / 7))}"
+
+    def log_dates(self, start: dt.date | None) -> list[str]:
+        log = self.catalog.worksheets.check_in_log
+        if start is None:
+            return [f"{n}." for n in range(1, log.rows + 1)]
+        cadence = Duration.parse(self.catalog.organization.cadence)
+        return [d.isoformat() for d in schedule(start, cadence, log.rows)]
+
+    def html(self, job: Job) -> str:
+        org = self.catalog.organization
+        start = dt.date.fromisoformat(job.pair.start) if job.pair else org.start_date
+        return self.template.render(
+            org=org,
+            ui=self.catalog.ui,
+            title=job.title,
+            items=job.items,
+            booklet=job.booklet,
+            pair=job.pair,
+            fillable=self.fillable,
+            logo_url=org.logo.as_uri(),
+            due=lambda ms: self.due(ms, start),
+            log_dates=self.log_dates(start),
+        )
+
+    def key(self, job: Job, html: str) -> str:
+        digest = hashlib.sha256()
+        for part in (html, self.css_text[job.paper], weasyprint.__version__, str(self.fillable)):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+        digest.update(self.catalog.organization.logo.read_bytes())
+        return digest.hexdigest()
+
+    def write(self, job: Job, html: str, target: Path, key: str) -> None:
+        document = weasyprint.HTML(
+            string=html, base_url=self.catalog.root.as_uri() + "/", url_fetcher=self.fetcher
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        document.write_pdf(
+            target,
+            stylesheets=self.stylesheets(job.paper),
+            font_config=self.font_config,
+            cache=self.cache,
+            pdf_forms=self.fillable,
+            pdf_tags=True,
+            pdf_identifier=bytes.fromhex(key[:32]),
+        )
+
+
+def _kpis(catalog: Catalog) -> tuple[Kpi, ...]:
+    return (*catalog.measurement.kpis, *(k for g in catalog.goals for k in g.kpis))
+
+
+def _items_for(catalog: Catalog, names: Iterable[str], goals: Iterable[Goal]) -> list[Item]:
+    """Items for the named forms (plus goal sheets inserted at 'goals')."""
+    w = catalog.worksheets
+    forms = {
+        "agreement": w.agreement,
+        "midpoint-reflection": w.midpoint_reflection,
+        "closure-reflection": w.closure_reflection,
+        "evaluation": w.evaluation,
+    }
+    items: list[Item] = []
+    for name in names:
+        if name == "goals":
+            items += [Item("goal", f"sheet-goal-{g.id}", g.title, goal=g) for g in goals]
+        elif name == "check-in-log":
+            items.append(
+                Item("log", "sheet-check-in-log", w.check_in_log.title, log=w.check_in_log)
+            )
+        elif name == "kpi-sheet":
+            items.append(
+                Item(
+                    "kpi", "sheet-kpi-sheet", catalog.ui("worksheet.kpi.title"), kpis=_kpis(catalog)
+                )
+            )
+        else:
+            items.append(Item("form", f"sheet-{name}", forms[name].title, form=forms[name]))
+    return items
+
+
+PAIR_SHEETS = ("agreement", "check-in-log", "goals", "midpoint-reflection", "closure-reflection")
+BOOKLET_SHEETS = {
+    "mentee": PAIR_SHEETS,
+    "mentor": PAIR_SHEETS,
+    "organization": ("goals", "kpi-sheet", "evaluation"),
+    "complete": (*PAIR_SHEETS, "kpi-sheet", "evaluation"),
+}
+
+
+def job_for(catalog: Catalog, f: WorksheetFile) -> Job:
+    """What goes into one of the files that outputs.worksheet_files lists."""
+    ui = catalog.ui
+    if f.kind == "goal":
+        goal = catalog.goal(f.key)
+        return Job(
+            f.path, f.paper, goal.title, _items_for(catalog, ["goals"], [goal]), depends=[goal.id]
+        )
+    if f.kind in ("form", "kpi-sheet"):
+        items = _items_for(catalog, [f.key], [])
+        return Job(f.path, f.paper, items[0].title, items)
+    goals = catalog.goals if f.key == "complete" else catalog.goals_for(f.key)
+    items = _items_for(catalog, BOOKLET_SHEETS[f.key], goals)
+    title = ui(f"worksheet.booklet.{f.key}")
+    return Job(f.path, f.paper, title, items, booklet=True, depends=[g.id for g in goals])
+
+
+def run_jobs(
+    renderer: Renderer,
+    jobs: list[Job],
+    out_dir: Path,
+    cache_dir: Path | None,
+    progress: Progress | None,
+) -> tuple[list[Path], int]:
+    """Render (or copy from the cache) every job; returns the paths and how many were rendered."""
+    written: list[Path] = []
+    rendered = 0
+    log = _WarningLog()
+    logging.getLogger("weasyprint").addHandler(log)
+    try:
+        for n, job in enumerate(jobs, 1):
+            target = out_dir / job.path
+            html = renderer.html(job)
+            key = renderer.key(job, html)
+            cached = cache_dir / f"{key}.pdf" if cache_dir else None
+            if cached is not None and cached.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(cached, target)
+            else:
+                renderer.write(job, html, target, key)
+                rendered += 1
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(target, cached)
+            written.append(target)
+            if progress:
+                progress(n, len(jobs), job.path)
+    finally:
+        logging.getLogger("weasyprint").removeHandler(log)
+    if renderer.fetcher.refused:
+        refused = "\n  ".join(sorted(set(renderer.fetcher.refused)))
+        raise BuildFailed(f"worksheets tried to load files they may not read:\n  {refused}")
+    return written, rendered
+
+
+class _WarningLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record.getMessage())
+
+
+def render_worksheets(
+    catalog: Catalog,
+    out_dir: Path,
+    *,
+    papers: tuple[str, ...] | None = None,
+    fillable: bool = False,
+    goal_ids: tuple[str, ...] | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Write every worksheet PDF of the catalog under out_dir (paths from outputs.py)."""
+    files = worksheet_files(catalog, papers)
+    if goal_ids is not None:
+        files = [f for f in files if f.kind == "goal" and f.key in goal_ids]
+    renderer = Renderer(catalog, fillable)
+    jobs = [job_for(catalog, f) for f in files]
+    written, _ = run_jobs(renderer, jobs, out_dir, cache_dir, progress)
+    return written
