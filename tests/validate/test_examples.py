@@ -6,16 +6,15 @@ must exit 1 and print that location and message. positive/<case>.yml must valida
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from tests.fixtures import make_repo
 
 HERE = Path(__file__).parent
-MINIMAL = HERE.parent / "fixtures" / "minimal"
 NEGATIVE = sorted((HERE / "examples" / "negative").glob("*.yml"))
 POSITIVE = sorted((HERE / "examples" / "positive").glob("*.yml"))
 
@@ -29,8 +28,7 @@ def _directive(text: str, name: str) -> str:
 
 def place_example(example: Path, tmp_path: Path) -> Path:
     """A copy of the minimal catalog with the example written at its target path."""
-    root = tmp_path / "repo"
-    shutil.copytree(MINIMAL, root)
+    root = make_repo("minimal", tmp_path / "repo")
     raw = example.read_bytes()
     target = _directive(raw.decode("utf-8-sig"), "target")
     (root / target).parent.mkdir(parents=True, exist_ok=True)
@@ -43,8 +41,8 @@ def run_validate(root: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_minimal_fixture_is_valid() -> None:
-    code, output = run_validate(MINIMAL)
+def test_minimal_fixture_is_valid(tmp_path: Path) -> None:
+    code, output = run_validate(make_repo("minimal", tmp_path / "repo"))
     assert code == 0, output
 
 
@@ -130,7 +128,7 @@ def _page_without_title(root: Path) -> None:
 
 
 def _locale_missing_key(root: Path) -> None:
-    (root / "content/locales/de.yml").write_text("common:\n  other: Hallo\n")
+    (root / "content/locales/de.yml").write_text("site:\n  other: Hallo\n")
 
 
 SPECIAL_CASES = {
@@ -146,15 +144,14 @@ SPECIAL_CASES = {
     "yaml-extension": (_yaml_extension, "content/goals/mentee/alpha.yaml", ".yml, not .yaml"),
     "goal-in-unknown-folder": (_wrong_folder, "content/goals/mentees/gamma.yml", "belong in"),
     "page-without-title": (_page_without_title, "content/pages/welcome.md:1:", "# Title"),
-    "locale-keys-differ": (_locale_missing_key, "content/locales/de.yml:", "missing key 'common"),
+    "locale-keys-differ": (_locale_missing_key, "content/locales/de.yml:", "missing key '"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(SPECIAL_CASES))
 def test_special_bad_input_is_reported(name: str, tmp_path: Path) -> None:
     breaker, location, message = SPECIAL_CASES[name]
-    root = tmp_path / "repo"
-    shutil.copytree(MINIMAL, root)
+    root = make_repo("minimal", tmp_path / "repo")
     breaker(root)
     code, output = run_validate(root)
     assert code == 1, output

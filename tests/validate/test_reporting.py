@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,14 +10,12 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.load.yaml_safe import YamlProblem, load_yaml
-
-MINIMAL = Path(__file__).parent.parent / "fixtures" / "minimal"
+from tests.fixtures import make_repo
 
 
 @pytest.fixture()
 def broken(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(MINIMAL, root)
+    root = make_repo("minimal", tmp_path / "repo")
     goal = root / "content/goals/mentee/alpha.yml"
     goal.write_text(goal.read_text().replace("title: Practise", "tittle: Practise"))
     return root
@@ -46,8 +43,7 @@ def test_github_format_is_an_annotation(broken: Path) -> None:
 
 
 def test_warnings_alone_exit_zero(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    shutil.copytree(MINIMAL, root)
+    root = make_repo("minimal", tmp_path / "repo")
     org = root / "content/organization.yml"
     org.write_text(org.read_text().replace('primary: "#1f5f7a"', 'primary: "#ffcc00"'))
     result = CliRunner().invoke(main, ["validate", "--root", str(root)])

@@ -14,6 +14,7 @@ from benchmarks.synthetic import synthetic_catalog
 from generator.load.documents import load_documents
 from generator.schemas import SHARED, load_schemas, schema_dir
 from generator.validate import schema_check
+from tests.fixtures import make_repo
 
 REPO = Path(__file__).resolve().parents[2]
 MINIMAL = REPO / "tests" / "fixtures" / "minimal"
@@ -81,7 +82,7 @@ def test_check_jsonschema_accepts_the_goal_files(folder: str) -> None:
 def test_parallel_schema_checks_equal_serial_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = synthetic_catalog(tmp_path / "big", 450, MINIMAL)
+    root = synthetic_catalog(tmp_path / "big", 450, make_repo("minimal", tmp_path / "base"))
     broken = root / "content/goals/mentee/alpha-copy-7.yml"
     broken.write_text(broken.read_text().replace("horizon: habit", "horizon: someday"))
     docs = [d for d in load_documents(root).documents if d.loaded is not None]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.validate.check import check_repository
+from tests.fixtures import make_repo
 
-MINIMAL = Path(__file__).parent.parent / "fixtures" / "minimal"
 ALPHA_DE = """\
 title: Eine Fähigkeit üben
 summary: Ein kleines Ziel für die Tests.
@@ -23,11 +22,11 @@ smart:
 
 @pytest.fixture()
 def german(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(MINIMAL, root)
+    root = make_repo("minimal", tmp_path / "repo")
     org = root / "content/organization.yml"
     org.write_text(org.read_text().replace("language: en", "language: de"))
-    (root / "content/locales/de.yml").write_text("common:\n  hello: Hallo\n")
+    en = (root / "content/locales/en.yml").read_text()
+    (root / "content/locales/de.yml").write_text(en.replace("Home", "Startseite"))
     overlay = root / "content/translations/de/goals/mentee/alpha.yml"
     overlay.parent.mkdir(parents=True)
     overlay.write_text(ALPHA_DE)
@@ -43,7 +42,7 @@ def test_translation_replaces_text_and_keeps_structure(german: Path) -> None:
     assert alpha.smart.placeholders[0].label == "Fähigkeit"
     assert alpha.smart.placeholders[1].label == "Minutes"  # untranslated: base text
     assert alpha.milestones[0].due == "P1W"  # structure comes from the base file
-    assert outcome.catalog.ui("common.hello") == "Hallo"
+    assert outcome.catalog.ui("site.nav.home") == "Startseite"
 
 
 def test_untranslated_fields_are_reported_as_warnings(german: Path) -> None:
