@@ -82,6 +82,18 @@ class Renderer:
         self.template = self.env.get_template("document.html.j2")
         self._stylesheets: dict[str, list[weasyprint.CSS]] = {}
         self.css_text = {paper: self._css_text(paper) for paper in ("a4", "letter")}
+        self.logo_digest = self._logo_digest()
+
+    def _logo_digest(self) -> str:
+        """The logo's hash for the cache key, read through the fetcher like everything else."""
+        try:
+            response = self.fetcher.fetch(self.catalog.organization.logo.as_uri())
+        except ValueError as exc:
+            raise BuildFailed(f"worksheets tried to load a file they may not read: {exc}") from exc
+        try:
+            return hashlib.sha256(response.read()).hexdigest()
+        finally:
+            response.close()
 
     def _css_text(self, paper: str) -> str:
         org = self.catalog.organization
@@ -143,7 +155,7 @@ class Renderer:
         for part in (html, self.css_text[job.paper], weasyprint.__version__, str(self.fillable)):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
-        digest.update(self.catalog.organization.logo.read_bytes())
+        digest.update(self.logo_digest.encode())
         return digest.hexdigest()
 
     def write(self, job: Job, html: str, target: Path, key: str) -> None:
