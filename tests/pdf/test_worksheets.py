@@ -274,3 +274,15 @@ def test_missing_roster_column(catalog: Catalog, tmp_path: Path) -> None:
     roster.write_text("mentor,mentee\nAda,Grace\n")
     with pytest.raises(RosterInvalid, match="missing column"):
         render_roster(catalog, roster, tmp_path / "out")
+
+
+def test_markup_in_catalog_text_is_printed_as_text(catalog: Catalog, tmp_path: Path) -> None:
+    payload = "<img src='file:///etc/hostname'> <script>alert(1)</script>"
+    poisoned = dataclasses.replace(
+        catalog,
+        goals=tuple(
+            dataclasses.replace(g, summary=payload) if g.id == "alpha" else g for g in catalog.goals
+        ),
+    )
+    [pdf] = render_worksheets(poisoned, tmp_path, papers=("a4",), goal_ids=("alpha",))
+    assert "<img src='file:///etc/hostname'>" in text_of(pdf)
