@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures import make_repo
+
 REPO = Path(__file__).resolve().parents[1]
-MINIMAL = REPO / "tests" / "fixtures" / "minimal"
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 
 
@@ -32,8 +33,7 @@ def test_try_repo_passes_a_good_commit_and_blocks_a_bad_one(tmp_path: Path) -> N
     git(hook_repo, "add", "-A")
     git(hook_repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "snapshot")
 
-    catalog = tmp_path / "catalog"
-    shutil.copytree(MINIMAL, catalog)
+    catalog = make_repo("minimal", tmp_path / "catalog")
     git(catalog, "init", "-q")
     git(catalog, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
@@ -57,4 +57,4 @@ def test_try_repo_passes_a_good_commit_and_blocks_a_bad_one(tmp_path: Path) -> N
     git(catalog, "add", "-A")
     bad = try_repo()
     assert bad.returncode == 1
-    assert "content/goals/mentee/alpha.yml:7:10: $.horizon: 'someday' is not one of" in bad.stdout
+    assert "content/goals/mentee/alpha.yml:6:10: $.horizon: 'someday' is not one of" in bad.stdout

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.catalog.model import AUDIENCES, Catalog, Goal, Kpi, Milestone
 from generator.dates import Duration
-from generator.outputs import BOOKLETS, FORM_KINDS, worksheet_files
+from generator.outputs import BOOKLETS, FORM_KINDS, WorksheetFile, worksheet_files
 from generator.website.brand import brand_css
 from generator.website.escape import finalize, md_text
 
@@ -223,7 +223,7 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
             audience=audience,
             goals=catalog.goals_for(audience),
         )
-    downloads = {}
+    downloads: dict[str, list[WorksheetFile]] = {}
     for f in worksheet_files(catalog):
         if f.kind == "goal":
             downloads.setdefault(f.key, []).append(f)

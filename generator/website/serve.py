@@ -60,14 +60,16 @@ def serve(root: Path, host: str, port: int) -> None:
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     site_dir = Path(tempfile.mkdtemp(prefix="handbook-preview-"))
     rebuild(root, site_dir)
-    server = LiveReloadServer(
-        builder=lambda: rebuild(root, site_dir), host=host, port=port, root=str(site_dir)
-    )
+
+    def builder() -> None:
+        rebuild(root, site_dir)
+
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
     for path in (root / "content", root / "overrides", root / "mkdocs.yml", TEMPLATES):
         if path.exists():
             server.watch(str(path))
     try:
-        server.serve()
+        server.serve()  # type: ignore[no-untyped-call]
     except KeyboardInterrupt:
         log.info("Stopping the preview")
     finally:

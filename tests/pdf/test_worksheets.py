@@ -245,7 +245,9 @@ def test_logo_outside_the_repository_embeds_nothing_and_fails(
 def test_roster_personalizes_one_booklet_per_pair(catalog: Catalog, tmp_path: Path) -> None:
     roster = tmp_path / "pairs.csv"
     roster.write_text(
-        "mentor,mentee,start_date,goals\nAda Byron,Grace Hopper,2027-03-01,alpha\nAlan Kay,Barbara Liskov,2027-04-05,\n"
+        "mentor,mentee,start_date,goals\n"
+        "Ada Byron,Grace Hopper,2027-03-01,alpha\n"
+        "Alan Kay,Barbara Liskov,2027-04-05,\n"
     )
     written = render_roster(catalog, roster, tmp_path / "out", papers=("a4",))
     assert [p.name for p in written] == ["pair-001-grace-hopper.pdf", "pair-002-barbara-liskov.pdf"]

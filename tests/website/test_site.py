@@ -143,9 +143,8 @@ class ActiveContent(HTMLParser):
         self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("iframe", "object", "embed", "style") or (tag == "svg" and ("onload", None)):
-            if tag != "svg":
-                self.found.append(f"<{tag}>")
+        if tag in ("iframe", "object", "embed", "style", "base"):
+            self.found.append(f"<{tag}>")
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"{tag} {name}={value}")
