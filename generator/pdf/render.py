@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 import logging
 import math
+import multiprocessing as mp
+import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -232,6 +234,43 @@ def job_for(catalog: Catalog, f: WorksheetFile) -> Job:
     return Job(f.path, f.paper, title, items, booklet=True, depends=[g.id for g in goals])
 
 
+def _render_job(renderer: Renderer, job: Job, out_dir: Path, cache_dir: Path | None) -> bool:
+    """Write one job's PDF (from the cache when its inputs are unchanged); True if rendered."""
+    target = out_dir / job.path
+    html = renderer.html(job)
+    key = renderer.key(job, html)
+    cached = cache_dir / f"{key}.pdf" if cache_dir else None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if cached is not None and cached.is_file():
+        shutil.copyfile(cached, target)
+        return False
+    renderer.write(job, html, target, key)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        shutil.copyfile(target, partial)
+        partial.replace(cached)  # atomic: a parallel worker never sees half a file
+    return True
+
+
+PARALLEL_MIN_JOBS = 6  # below this, starting workers costs more than it saves
+_FORKED: dict[str, Any] = {}
+
+
+def _render_forked(index: int) -> tuple[int, bool, list[str], list[str]]:
+    renderer: Renderer = _FORKED["renderer"]
+    before = len(renderer.fetcher.refused)
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        rendered = _render_job(renderer, _FORKED["jobs"][index], _FORKED["out"], _FORKED["cache"])
+    finally:
+        logger.removeHandler(collect)
+    # WeasyPrint reports problems as log records: hand them back to the parent's logger.
+    return index, rendered, renderer.fetcher.refused[before:], collect.messages
+
+
 def run_jobs(
     renderer: Renderer,
     jobs: list[Job],
@@ -239,44 +278,51 @@ def run_jobs(
     cache_dir: Path | None,
     progress: Progress | None,
 ) -> tuple[list[Path], int]:
-    """Render (or copy from the cache) every job; returns the paths and how many were rendered."""
-    written: list[Path] = []
+    """Render (or copy from the cache) every job; returns the paths and how many were rendered.
+
+    Large sets render on every core: workers are forked from this warm renderer, so they share
+    its parsed stylesheets, fonts and templates without pickling any of it.
+    """
     rendered = 0
-    log = _WarningLog()
-    logging.getLogger("weasyprint").addHandler(log)
-    try:
+    refused = list(renderer.fetcher.refused)
+    cores = os.cpu_count() or 1
+    parallel = len(jobs) >= PARALLEL_MIN_JOBS and cores > 1 and "fork" in mp.get_all_start_methods()
+    if parallel:
+        for paper in {job.paper for job in jobs}:
+            renderer.stylesheets(paper)  # parse once, before forking
+        _FORKED.update(renderer=renderer, jobs=jobs, out=out_dir, cache=cache_dir)
+        try:
+            with mp.get_context("fork").Pool(cores) as pool:
+                for n, (index, was_rendered, job_refused, warnings) in enumerate(
+                    pool.imap_unordered(_render_forked, range(len(jobs))), 1
+                ):
+                    rendered += was_rendered
+                    refused += job_refused
+                    for message in warnings:
+                        logging.getLogger("weasyprint").warning("%s: %s", jobs[index].path, message)
+                    if progress:
+                        progress(n, len(jobs), jobs[index].path)
+        finally:
+            _FORKED.clear()
+    else:
         for n, job in enumerate(jobs, 1):
-            target = out_dir / job.path
-            html = renderer.html(job)
-            key = renderer.key(job, html)
-            cached = cache_dir / f"{key}.pdf" if cache_dir else None
-            if cached is not None and cached.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(cached, target)
-            else:
-                renderer.write(job, html, target, key)
-                rendered += 1
-                if cached is not None:
-                    cached.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(target, cached)
-            written.append(target)
+            rendered += _render_job(renderer, job, out_dir, cache_dir)
             if progress:
                 progress(n, len(jobs), job.path)
-    finally:
-        logging.getLogger("weasyprint").removeHandler(log)
-    if renderer.fetcher.refused:
-        refused = "\n  ".join(sorted(set(renderer.fetcher.refused)))
-        raise BuildFailed(f"worksheets tried to load files they may not read:\n  {refused}")
-    return written, rendered
+        refused = renderer.fetcher.refused
+    if refused:
+        listed = "\n  ".join(sorted(set(refused)))
+        raise BuildFailed(f"worksheets tried to load files they may not read:\n  {listed}")
+    return [out_dir / job.path for job in jobs], rendered
 
 
-class _WarningLog(logging.Handler):
+class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.records: list[str] = []
+        self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record.getMessage())
+        self.messages.append(record.getMessage())
 
 
 def render_worksheets(

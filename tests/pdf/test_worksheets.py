@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from generator.catalog.model import Catalog
 from generator.outputs import worksheet_files
 from generator.pdf.fetcher import SafeFetcher, fetcher_for
+from generator.pdf import render as render_module
 from generator.pdf.render import Renderer, job_for, render_worksheets, run_jobs
 from generator.pdf.roster import RosterInvalid, render_roster
 from generator.problems import BuildFailed
@@ -288,3 +289,17 @@ def test_markup_in_catalog_text_is_printed_as_text(catalog: Catalog, tmp_path: P
     )
     [pdf] = render_worksheets(poisoned, tmp_path, papers=("a4",), goal_ids=("alpha",))
     assert "<img src='file:///etc/hostname'>" in text_of(pdf)
+
+
+def test_parallel_workers_report_refusals_and_warnings(
+    catalog: Catalog, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    renderer = Renderer(catalog)  # the logo is fine when the renderer starts...
+    outside = dataclasses.replace(catalog.organization, logo=Path("/etc/hostname"))
+    renderer.catalog = dataclasses.replace(catalog, organization=outside)  # ...then is not
+    jobs = [job_for(catalog, f) for f in worksheet_files(catalog, ("a4",))]
+    assert len(jobs) >= render_module.PARALLEL_MIN_JOBS
+    with caplog.at_level(logging.WARNING, logger="weasyprint"), pytest.raises(BuildFailed) as info:
+        run_jobs(renderer, jobs, tmp_path, None, None)
+    assert "file:///etc/hostname" in str(info.value)
+    assert any("hostname" in r.getMessage() for r in caplog.records if r.name == "weasyprint")
