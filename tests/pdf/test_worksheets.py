@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from generator.catalog.model import Catalog
 from generator.outputs import worksheet_files
-from generator.pdf.fetcher import SafeFetcher, fetcher_for
 from generator.pdf import render as render_module
+from generator.pdf.fetcher import SafeFetcher, fetcher_for
 from generator.pdf.render import Renderer, job_for, render_worksheets, run_jobs
 from generator.pdf.roster import RosterInvalid, render_roster
 from generator.problems import BuildFailed
