@@ -21,7 +21,7 @@ NOT_TEXT = frozenset(
     {
         "id", "audience", "horizon", "tags", "related", "due", "unit", "direction", "period",
         "kind", "key", "letter", "worked_example", "url", "year", "type", "lines", "width",
-        "rows", "level", "order", "enabled",
+        "rows", "level", "order", "enabled", "source",
     }
 )  # fmt: skip
 

@@ -1,0 +1,35 @@
+"""A second language: `language: de` gives a German site and German worksheets."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.conftest import copy_repository
+
+
+def test_german_site_and_worksheets(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    org = root / "content/organization.yml"
+    org.write_text(org.read_text().replace("\nlanguage: en\n", "\nlanguage: de\n"))
+    result = CliRunner().invoke(main, ["validate", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    # goals without a German translation are reported, not silently mixed in
+    assert "learn-new-skills.yml:1:1: $: warning: not translated to 'de'" in result.output
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--paper", "a4"])
+    assert result.exit_code == 0, result.output
+    site = root / "site"
+    home = (site / "index.html").read_text()
+    assert '<html lang="de"' in home and "Ziele für Mentees" in home and "Willkommen" in home
+    smart = (site / "smart/index.html").read_text()
+    assert "SMARTe Ziele formulieren" in smart and "Spezifisch" in smart
+    text = subprocess.run(
+        ["pdftotext", str(site / "worksheets/a4/goal-learn-new-skills.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Unser SMART-Ziel" in text and "Seite 1 von" in text
