@@ -48,7 +48,7 @@ def embed_shared_definitions() -> list[Path]:
     shared.pop("$schema", None)
     changed = []
     for path in sorted(folder.glob("*.schema.json")):
-        if path.name == SHARED:
+        if path.name in (SHARED, "export.schema.json"):  # export uses no shared definitions
             continue
         schema = json.loads(path.read_text(encoding="utf-8"))
         if schema.setdefault("$defs", {}).get("shared") == shared:

@@ -109,3 +109,17 @@ def test_new_scaffold_validates_and_builds(tmp_path: Path) -> None:
     assert "Acme Rockets" in (target / "site/index.html").read_text()
     code, output = run("new", str(target))
     assert code == 1 and "is not empty" in output
+
+
+def test_json_export_matches_its_published_schema(built_repo: Path) -> None:
+    from jsonschema import Draft202012Validator
+
+    from generator.schemas import load_schemas
+
+    code, output = run("export", "--root", str(built_repo), "--format", "json")
+    assert code == 0
+    schema = load_schemas()["export.schema.json"]
+    errors = list(Draft202012Validator(schema).iter_errors(json.loads(output)))
+    assert not errors, errors[:3]
+    site_copy = json.loads((built_repo / "site" / "catalog.json").read_text())
+    assert site_copy == json.loads(output)
