@@ -130,7 +130,7 @@ def apply_translations(
                     Severity.WARNING,
                 )
             )  # fmt: skip
-        positions = Loaded(merged, doc.loaded.positions, doc.loaded.key_positions)
+        positions = Loaded(merged, doc.loaded.text, doc.loaded.positions, doc.loaded.key_positions)
         out.append(Document(doc.rel, doc.kind, positions, doc.text, translated_by=overlay))
     return out, problems
 

@@ -9,7 +9,6 @@ nesting depth is capped, and plain scalars follow the YAML 1.2 core schema: `no`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -47,13 +46,42 @@ class YamlProblem(Exception):
         self.path = path
 
 
-@dataclass
 class Loaded:
-    """A document's data and where each value (and each mapping key) starts."""
+    """A document's data, and where each value (and each mapping key) starts.
 
-    data: Any
-    positions: dict[PathKey, Position] = field(default_factory=dict)
-    key_positions: dict[PathKey, Position] = field(default_factory=dict)
+    Positions are only needed when something is reported, so they are computed on first use
+    by parsing the text again; loading thousands of valid files never builds them.
+    """
+
+    def __init__(
+        self,
+        data: Any,
+        text: str = "",
+        positions: dict[PathKey, Position] | None = None,
+        key_positions: dict[PathKey, Position] | None = None,
+    ) -> None:
+        self.data = data
+        self.text = text
+        self._positions = positions
+        self._key_positions = key_positions
+
+    def _track(self) -> None:
+        tracked = load_yaml(self.text, track=True)
+        self._positions, self._key_positions = tracked._positions, tracked._key_positions
+
+    @property
+    def positions(self) -> dict[PathKey, Position]:
+        if self._positions is None:
+            self._track()
+        assert self._positions is not None
+        return self._positions
+
+    @property
+    def key_positions(self) -> dict[PathKey, Position]:
+        if self._key_positions is None:
+            self._track()
+        assert self._key_positions is not None
+        return self._key_positions
 
     def position(self, path: PathKey, *, key: bool = False) -> Position:
         """The nearest known position for a path (walking up to the parent when unknown)."""
@@ -110,9 +138,14 @@ def _pos(event: yaml.Event) -> Position:
     return (mark.line + 1, mark.column + 1) if mark else (0, 0)
 
 
-def load_yaml(text: str) -> Loaded:
-    """Parse one YAML document; YamlProblem (with a position) on anything unsafe or malformed."""
-    loaded = Loaded(data=None)
+def load_yaml(text: str, *, track: bool = False) -> Loaded:
+    """Parse one YAML document; YamlProblem (with a position) on anything unsafe or malformed.
+
+    With track=True the positions of every value and key are recorded while parsing.
+    """
+    positions: dict[PathKey, Position] = {}
+    key_positions: dict[PathKey, Position] = {}
+    loaded = Loaded(None, text, positions if track else None, key_positions if track else None)
     # stack of (container, path, pending_key, pending_key_pos)
     stack: list[list[Any]] = []
     root_set = False
@@ -187,7 +220,9 @@ def load_yaml(text: str) -> Loaded:
                         if not isinstance(value, str):
                             value = str(value) if value is not None else "null"
                         if value in container:
-                            first = loaded.key_positions[(*ppath, value)]
+                            if not track:  # the message needs the first key's position
+                                return load_yaml(text, track=True)
+                            first = key_positions[(*ppath, value)]
                             raise YamlProblem(
                                 f"duplicate key '{value}' (first defined at line {first[0]})",
                                 line,
@@ -198,7 +233,8 @@ def load_yaml(text: str) -> Loaded:
                         continue
                     path = (*ppath, key)
                     container[key] = value
-                    loaded.key_positions[path] = key_pos
+                    if track:
+                        key_positions[path] = key_pos
                     parent[2] = _NO_KEY
                 else:
                     path = (*ppath, len(container))
@@ -208,12 +244,10 @@ def load_yaml(text: str) -> Loaded:
                 if new_container is None:
                     loaded.data, root_set = value, True
             # A block under a key is reported at its key, where a reader looks for it.
-            in_mapping = bool(stack) and isinstance(stack[-1][0], dict)
-            loaded.positions[path] = (
-                loaded.key_positions[path]
-                if new_container is not None and in_mapping
-                else (line, col)
-            )
+            if track:
+                in_mapping = bool(stack) and isinstance(stack[-1][0], dict)
+                block = new_container is not None and in_mapping
+                positions[path] = key_positions[path] if block else (line, col)
             if new_container is not None:
                 stack.append([new_container, path, _NO_KEY, None])
     except yaml.MarkedYAMLError as exc:
