@@ -1,0 +1,61 @@
+"""`handbook serve`: rebuilds on a change, shows validation errors, keeps running."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.fixtures import make_repo
+
+HANDBOOK = Path(sys.executable).parent / "handbook"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for(url: str, needle: str, timeout: float = 20) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        try:
+            if needle in urllib.request.urlopen(url, timeout=2).read().decode():
+                return time.monotonic() - start
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{needle!r} never appeared at {url}")
+
+
+def test_serve_rebuilds_on_change_and_survives_errors(tmp_path: Path) -> None:
+    root = make_repo("second-org", tmp_path / "repo")
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(HANDBOOK), "serve", "--root", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/goals/mentee/alpha/"
+    try:
+        _wait_for(url, "Practise one skill")
+        goal = root / "content/goals/mentee/alpha.yml"
+        text = goal.read_text()
+        goal.write_text(text.replace("title: Practise one skill", "title: Practise two skills"))
+        seconds = _wait_for(url, "Practise two skills")
+        assert seconds < 10
+        goal.write_text(text.replace("horizon: habit", "horizon: whenever"))
+        _wait_for(url, "The catalog has errors")
+        _wait_for(url, "&#x27;whenever&#x27; is not one of")
+        goal.write_text(text)
+        _wait_for(url, "Practise one skill")
+        assert server.poll() is None, "the server stopped"
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "content/goals/mentee/alpha.yml:6:10: $.horizon: 'whenever' is not one of" in output
