@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import weasyprint
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import TemplateError
 from weasyprint.text.fonts import FontConfiguration
 
 from generator.catalog.model import Catalog, Form, Goal, Kpi, Milestone
@@ -23,6 +23,7 @@ from generator.dates import Duration, schedule
 from generator.outputs import WorksheetFile, worksheet_files
 from generator.pdf.fetcher import FONT_DIR, PACKAGE_ASSETS, SafeFetcher, fetcher_for
 from generator.problems import BuildFailed
+from generator.templating import template_environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 Progress = Callable[[int, int, str], None]
@@ -76,12 +77,8 @@ class Renderer:
         self.fetcher: SafeFetcher = fetcher_for(catalog.root)
         self.font_config = FontConfiguration()
         self.cache: dict[str, Any] = {}
-        self.env = Environment(
-            loader=FileSystemLoader(TEMPLATES),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            undefined=StrictUndefined,
-        )
-        self.template = self.env.get_template("document.html.j2")
+        self.env = template_environment(catalog.root, TEMPLATES, autoescape=True)
+        self.template = self.env.get_template("document.html")
         self._stylesheets: dict[str, list[weasyprint.CSS]] = {}
         self.css_text = {paper: self._css_text(paper) for paper in ("a4", "letter")}
         self.logo_digest = self._logo_digest()
@@ -139,6 +136,13 @@ class Renderer:
     def html(self, job: Job) -> str:
         org = self.catalog.organization
         start = dt.date.fromisoformat(job.pair.start) if job.pair else org.start_date
+        try:
+            return self._render(job, start)
+        except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
+            raise BuildFailed(f"a worksheet template failed: {type(exc).__name__}: {exc}") from exc
+
+    def _render(self, job: Job, start: dt.date | None) -> str:
+        org = self.catalog.organization
         return self.template.render(
             org=org,
             ui=self.catalog.ui,

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from generator.catalog.model import Catalog
 from generator.problems import BuildFailed
 from generator.website.generate import generate_docs
@@ -65,7 +67,10 @@ def build_site(catalog: Catalog, build_dir: Path, site_dir: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    config_path = generate_docs(catalog, build_dir)
+    try:
+        config_path = generate_docs(catalog, build_dir)
+    except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
+        raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
     collector = _Collector()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(collector)

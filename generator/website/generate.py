@@ -11,12 +11,14 @@ from typing import Any
 
 import font_lato
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from generator.catalog.model import AUDIENCES, Catalog, Goal, Kpi, Milestone
 from generator.dates import Duration
 from generator.outputs import BOOKLETS, FORM_KINDS, WorksheetFile, worksheet_files
+from generator.resources import project_dir
+from generator.templating import template_environment
 from generator.website.brand import brand_css
 from generator.website.escape import finalize, md_text
 
@@ -25,16 +27,9 @@ ASSETS = Path(__file__).parent / "assets"
 FONT_FILES = {"regular": "Lato-Regular.ttf", "bold": "Lato-Bold.ttf", "italic": "Lato-Italic.ttf"}
 
 
-def _environment() -> Environment:
+def _environment(root: Path) -> SandboxedEnvironment:
     # Markdown output: autoescape is HTML-only, so `finalize` escapes for Markdown *and* HTML.
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        undefined=StrictUndefined,
-        autoescape=False,
-        finalize=finalize,
-        keep_trailing_newline=True,
-        trim_blocks=False,
-    )
+    return template_environment(root, TEMPLATES, autoescape=False, finalize=finalize)
 
 
 def page_url(md_path: str) -> str:
@@ -176,7 +171,7 @@ def _worksheet_groups(catalog: Catalog, ui: Callable[[str], str]) -> list[dict[s
 
 def render_pages(catalog: Catalog) -> dict[str, str]:
     """Every Markdown page of the site by its path in the docs tree."""
-    env = _environment()
+    env = _environment(catalog.root)
     ctx = _Context(catalog)
     org = catalog.organization
     welcome = next((p for p in catalog.pages if p.slug == "welcome"), None)
@@ -184,7 +179,7 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
     all_kpis: list[Kpi] = [*catalog.measurement.kpis, *(k for g in catalog.goals for k in g.kpis)]
 
     def kpi_table(kpis: list[Kpi]) -> Markup:
-        return Markup(env.get_template("kpi_table.md.j2").render(kpis=kpis, **common))
+        return Markup(env.get_template("kpi_table.md").render(kpis=kpis, **common))
 
     common: dict[str, Any] = {
         "catalog": catalog,
@@ -207,18 +202,18 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
         pages[page] = env.get_template(template).render(page=page, **common, **extra)
 
     pages: dict[str, str] = {}
-    render("index.md.j2", "index.md", welcome=welcome, guide_pages=guide_pages)
+    render("index.md", "index.md", welcome=welcome, guide_pages=guide_pages)
     for p in guide_pages:
-        render("page.md.j2", f"guide/{p.slug}.md", content_page=p)
+        render("page.md", f"guide/{p.slug}.md", content_page=p)
     example = (
         catalog.goal(catalog.smart.worked_example)
         if catalog.smart.worked_example in {g.id for g in catalog.goals}
         else catalog.goals[0]
     )
-    render("smart.md.j2", "smart.md", smart=catalog.smart, example=example)
+    render("smart.md", "smart.md", smart=catalog.smart, example=example)
     for audience in common["audiences"]:
         render(
-            "audience.md.j2",
+            "audience.md",
             audience_page(audience),
             audience=audience,
             goals=catalog.goals_for(audience),
@@ -228,14 +223,14 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
         if f.kind == "goal":
             downloads.setdefault(f.key, []).append(f)
     for goal in catalog.goals:
-        render("goal.md.j2", goal_page(goal), goal=goal, downloads=downloads[goal.id])
-    render("measuring.md.j2", "measuring.md", measurement=catalog.measurement, all_kpis=all_kpis)
-    render("worksheets.md.j2", "worksheets.md", groups=_worksheet_groups(catalog, ctx.ui))
+        render("goal.md", goal_page(goal), goal=goal, downloads=downloads[goal.id])
+    render("measuring.md", "measuring.md", measurement=catalog.measurement, all_kpis=all_kpis)
+    render("worksheets.md", "worksheets.md", groups=_worksheet_groups(catalog, ctx.ui))
     tags: dict[str, list[Goal]] = {}
     for goal in catalog.goals:
         for tag in goal.tags:
             tags.setdefault(tag, []).append(goal)
-    render("tags.md.j2", "tags.md", tags=sorted(tags.items()))
+    render("tags.md", "tags.md", tags=sorted(tags.items()))
     return pages
 
 
@@ -305,11 +300,11 @@ def mkdocs_config(catalog: Catalog, build_dir: Path, logo_name: str) -> dict[str
             "generator": False,
         },
     }
+    # The catalog's own overrides/, or the project's (which escape titles and show the contact).
     overrides = root / "overrides"
-    if overrides.is_dir():
-        config["theme"]["custom_dir"] = posixpath.relpath(
-            overrides.as_posix(), build_dir.as_posix()
-        )
+    if not overrides.is_dir():
+        overrides = project_dir() / "overrides"
+    config["theme"]["custom_dir"] = posixpath.relpath(overrides.as_posix(), build_dir.as_posix())
     return config
 
 

@@ -190,3 +190,18 @@ def test_no_catalog_text_becomes_active_content(tmp_path: Path) -> None:
     page = (site / "goals/mentee/alpha/index.html").read_text()
     assert "alert(&#39;x2&#39;)" in page or "alert('x2')" in visible_text(page)  # shown as text
     assert "49" not in visible_text(page)  # Jinja in content is never evaluated
+
+
+def test_a_template_override_replaces_a_page_and_stays_sandboxed(tmp_path: Path) -> None:
+    root = make_repo("second-org", tmp_path / "repo")
+    overrides = root / "overrides" / "handbook"
+    overrides.mkdir(parents=True)
+    (overrides / "tags.md").write_text("# Our tags\n\n{{ ui('site.nav.tags') }} are listed here.\n")
+    site = build(root)
+    assert "Tags are listed here." in visible_text((site / "tags/index.html").read_text())
+    assert not list(site.rglob("handbook/tags.md"))  # MkDocs does not publish the template
+    (overrides / "tags.md").write_text("{{ catalog.__class__.__init__.__globals__ }}\n")
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--no-pdf"])
+    assert result.exit_code == 1
+    assert "a handbook page template failed: SecurityError" in result.output
+    assert "unsafe" in result.output and "Traceback" not in result.output
