@@ -8,27 +8,13 @@ Both run as fresh processes in the same run; the ratio is the generator's whole 
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from benchmarks.synthetic import REPO, synthetic_catalog
+from benchmarks.synthetic import REPO, synthetic_catalog, time_command
 
 BIN = Path(sys.executable).parent
-
-
-def _time(cmd: list[str], cwd: Path, repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
-        runs.append(time.perf_counter() - start)
-        if result.returncode != 0:
-            raise SystemExit(f"{cmd} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
-    return statistics.median(runs)
 
 
 def main() -> None:
@@ -40,8 +26,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             root = synthetic_catalog(Path(tmp) / f"cat{size}", size, REPO)
-            ours = _time([str(BIN / "handbook"), "build", "--no-pdf"], root, args.repeat)
-            plain = _time(
+            ours = time_command([str(BIN / "handbook"), "build", "--no-pdf"], root, args.repeat)
+            plain = time_command(
                 [str(BIN / "mkdocs"), "build", "-q", "-f", "build/mkdocs.yml", "-d", "../plain"],
                 root,
                 args.repeat,

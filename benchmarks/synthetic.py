@@ -1,9 +1,12 @@
-"""Synthetic catalogs for benchmarks: the repository's catalog with many copies of its goals."""
+"""Benchmark helpers: synthetic catalogs (many copies of the goals) and command timing."""
 
 from __future__ import annotations
 
 import re
 import shutil
+import statistics
+import subprocess
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,3 +39,15 @@ def synthetic_catalog(dest: Path, goals: int, source: Path = REPO) -> Path:
             made += 1
         n += 1
     return dest
+
+
+def time_command(cmd: list[str], cwd: Path, repeat: int) -> float:
+    """Median wall time of a command run as a fresh process; exits on failure."""
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+        runs.append(time.perf_counter() - start)
+        if result.returncode != 0:
+            raise SystemExit(f"{cmd} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return statistics.median(runs)

@@ -9,27 +9,13 @@ checks every file against its schema and all the semantic rules as well.
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from benchmarks.synthetic import REPO, synthetic_catalog
+from benchmarks.synthetic import REPO, synthetic_catalog, time_command
 
 BIN = Path(sys.executable).parent
-
-
-def _time(cmd: list[str], cwd: Path, repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
-        runs.append(time.perf_counter() - start)
-        if result.returncode != 0:
-            raise SystemExit(f"{cmd[0]} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
-    return statistics.median(runs)
 
 
 def main() -> None:
@@ -43,9 +29,9 @@ def main() -> None:
         for size in args.sizes:
             root = synthetic_catalog(Path(tmp) / f"cat{size}", size, args.source)
             files = sorted(str(p.relative_to(root)) for p in root.glob("content/goals/*/*.yml"))
-            ours = _time([str(BIN / "handbook"), "validate"], root, args.repeat)
+            ours = time_command([str(BIN / "handbook"), "validate"], root, args.repeat)
             schema = str(REPO / "schemas" / "goal.schema.json")
-            theirs = _time(
+            theirs = time_command(
                 [str(BIN / "check-jsonschema"), "--schemafile", schema, *files], root, args.repeat
             )
             print(f"{size:>6} {ours:>17.2f}s {theirs:>16.2f}s {ours / theirs:>6.2f}")
