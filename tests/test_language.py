@@ -19,6 +19,7 @@ def test_german_site_and_worksheets(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     # goals without a German translation are reported, not silently mixed in
     assert "learn-new-skills.yml:1:1: $: warning: not translated to 'de'" in result.output
+    validated = result.output
     result = CliRunner().invoke(main, ["build", "--root", str(root), "--paper", "a4"])
     assert result.exit_code == 0, result.output
     site = root / "site"
@@ -33,3 +34,13 @@ def test_german_site_and_worksheets(tmp_path: Path) -> None:
         check=True,
     ).stdout
     assert "Unser SMART-Ziel" in text and "Seite 1 von" in text
+    agreement = subprocess.run(
+        ["pdftotext", str(site / "worksheets/a4/agreement.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Mentoring-Vereinbarung" in agreement and "Vertraulichkeit" in agreement
+    assert "Das Programm messen" in (site / "measuring/index.html").read_text()
+    untranslated = [line for line in validated.splitlines() if "not translated to 'de'" in line]
+    assert all("content/goals/" in line for line in untranslated), untranslated
