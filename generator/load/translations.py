@@ -26,6 +26,12 @@ NOT_TEXT = frozenset(
 )  # fmt: skip
 
 
+def _fixed(key: str, value: Any) -> bool:
+    """True for values a translation may not change (a mapping under such a key, like the
+    placeholder named `period`, is still text; a source is never translated)."""
+    return key in NOT_TEXT and (key == "source" or not isinstance(value, dict))
+
+
 def base_path(doc: Document) -> str:
     """content/translations/de/goals/x.yml -> content/goals/x.yml."""
     parts = PurePosixPath(doc.rel).parts
@@ -38,7 +44,7 @@ def language_of(doc: Document) -> str:
 
 def _text_paths(data: Any, path: PathKey = ()) -> list[PathKey]:
     if isinstance(data, dict):
-        return [p for k, v in data.items() if k not in NOT_TEXT for p in _text_paths(v, (*path, k))]
+        return [p for k, v in data.items() if not _fixed(k, v) for p in _text_paths(v, (*path, k))]
     if isinstance(data, list):
         return [p for i, v in enumerate(data) for p in _text_paths(v, (*path, i))]
     return [path] if isinstance(data, str) else []
@@ -61,7 +67,7 @@ class _Merger:
             for key, value in over.items():
                 if key not in base:
                     self.problem((*path, key), f"'{key}' is not in {base_path(self.overlay)}")
-                elif key in NOT_TEXT:
+                elif _fixed(key, base[key]):
                     self.problem((*path, key), f"'{key}' is not text; change it in the base file")
                 else:
                     out[key] = self.merge(base[key], value, (*path, key))
