@@ -123,3 +123,13 @@ def test_json_export_matches_its_published_schema(built_repo: Path) -> None:
     assert not errors, errors[:3]
     site_copy = json.loads((built_repo / "site" / "catalog.json").read_text())
     assert site_copy == json.loads(output)
+
+
+def test_new_scaffold_in_german_validates_without_warnings(tmp_path: Path) -> None:
+    target = tmp_path / "de"
+    code, output = run("new", str(target), "--name", "Beispiel AG", "--language", "de")
+    assert code == 0, output
+    code, output = run("validate", "--root", str(target))
+    assert code == 0 and "The catalog is valid (0 warning(s))." in output, output
+    code, output = run("new", str(tmp_path / "fr"), "--language", "fr")
+    assert code == 1 and "no shipped locale 'fr'; choose one of de, en" in output
