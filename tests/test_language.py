@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from generator.cli import main
 from tests.conftest import copy_repository
+from tests.fixtures import pdf_text
 
 
 def test_german_site_and_worksheets(tmp_path: Path) -> None:
@@ -25,20 +25,10 @@ def test_german_site_and_worksheets(tmp_path: Path) -> None:
     assert '<html lang="de"' in home and "Ziele für Mentees" in home and "Willkommen" in home
     smart = (site / "smart/index.html").read_text()
     assert "SMARTe Ziele formulieren" in smart and "Spezifisch" in smart
-    text = subprocess.run(
-        ["pdftotext", str(site / "worksheets/a4/goal-learn-new-skills.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pdf_text(site / "worksheets/a4/goal-learn-new-skills.pdf")
     assert "Neue Fähigkeiten lernen" in text
     assert "Unser SMART-Ziel" in text and "Seite 1 von" in text
-    agreement = subprocess.run(
-        ["pdftotext", str(site / "worksheets/a4/agreement.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    agreement = pdf_text(site / "worksheets/a4/agreement.pdf")
     assert "Mentoring-Vereinbarung" in agreement and "Vertraulichkeit" in agreement
     assert "Das Programm messen" in (site / "measuring/index.html").read_text()
     goal = (site / "goals/mentee/learn-new-skills/index.html").read_text()

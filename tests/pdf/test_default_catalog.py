@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from generator.catalog.model import Catalog
 from generator.pdf.render import render_worksheets
+from tests.fixtures import pdf_text
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +35,7 @@ def test_every_goal_worksheet_has_its_labels_and_prompts(
 ) -> None:
     assert set(goal_pdfs) == {g.id for g in default_catalog.goals}
     for goal in default_catalog.goals:
-        raw = subprocess.run(
-            ["pdftotext", str(goal_pdfs[goal.id]), "-"], capture_output=True, text=True, check=True
-        ).stdout
+        raw = pdf_text(goal_pdfs[goal.id])
         text = " ".join(raw.split())
         expected = [goal.title, *(p.label for p in goal.smart.placeholders)]
         expected += [p.prompt for p in goal.smart.prompts]

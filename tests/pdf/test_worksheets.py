@@ -19,7 +19,7 @@ from generator.pdf.render import Renderer, job_for, render_worksheets, run_jobs
 from generator.pdf.roster import RosterInvalid, render_roster
 from generator.problems import BuildFailed
 from generator.validate.check import check_repository
-from tests.fixtures import make_repo
+from tests.fixtures import make_repo, pdf_text
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +54,7 @@ def rendered(catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 
 def text_of(pdf: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    return pdf_text(pdf, layout=True)
 
 
 def test_every_listed_file_is_a_pdf(catalog: Catalog, rendered: Path) -> None:
