@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from generator import __version__
+from generator.catalog.model import Catalog
 from generator.problems import ContentInvalid, HandbookError
 from generator.validate.check import check_repository
 from generator.validate.report import REPORTER_BY_NAME
@@ -90,7 +91,7 @@ def validate(root: Path, fmt: str) -> None:
         sys.exit(1)
 
 
-def require_catalog(root: Path) -> Any:
+def require_catalog(root: Path) -> Catalog:
     """The valid Catalog, or ContentInvalid after printing the problems."""
     outcome = check_repository(root)
     if outcome.problems:
