@@ -39,6 +39,7 @@ from generator.catalog.model import (
 )
 from generator.dates import Duration
 from generator.load.documents import Document
+from generator.load.yaml_safe import flatten_keys
 from generator.richtext import render_markdown
 from generator.terms import term_renamer
 from generator.validate.semantic import PLACEHOLDER
@@ -194,16 +195,6 @@ def _terms(org: dict[str, Any]) -> Terms:
     )
 
 
-def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in data.items():
-        if isinstance(value, dict):
-            out.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
-
-
 def _page_title_and_body(text: str) -> tuple[str, str]:
     first, _, rest = text.lstrip().partition("\n")
     return first.removeprefix("# ").strip(), rest.strip() or first
@@ -323,7 +314,7 @@ def build_catalog(root: Path, documents: list[Document]) -> Catalog:
 
     locale = next(d for d in by_kind.get("locale", []) if d.stem == organization.language)
     assert locale.loaded is not None
-    strings = {k: b.t(v) for k, v in _flatten(locale.loaded.data).items()}
+    strings = {".".join(k): b.t(v) for k, v in flatten_keys(locale.loaded.data).items()}
 
     return Catalog(
         root=root.resolve(),

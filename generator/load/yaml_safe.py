@@ -277,3 +277,15 @@ _NO_KEY: Any = _NoKey()
 def is_yaml11_bool(value: str) -> bool:
     """True for words YAML 1.1 would have read as booleans (kept as strings here)."""
     return value in _YAML11_BOOLS
+
+
+def flatten_keys(data: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
+    """Leaves of nested mappings by key path: {"a": {"b": 1}} -> {("a", "b"): 1}."""
+    flat: dict[tuple[str, ...], Any] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, dict):
+                flat.update(flatten_keys(value, (*prefix, key)))
+            else:
+                flat[(*prefix, key)] = value
+    return flat

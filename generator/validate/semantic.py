@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.load.documents import Document
-from generator.load.yaml_safe import PathKey, json_path
+from generator.load.yaml_safe import PathKey, flatten_keys, json_path
 from generator.problems import Problem, Severity
 from generator.validate.images import check_logo
 
@@ -178,17 +178,6 @@ def contrast_ratio(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-def _flatten(data: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
-    flat: dict[tuple[str, ...], Any] = {}
-    if isinstance(data, dict):
-        for k, v in data.items():
-            if isinstance(v, dict):
-                flat.update(_flatten(v, (*prefix, k)))
-            else:
-                flat[(*prefix, k)] = v
-    return flat
-
-
 def check_locales(docs: list[Document], root: Path, out: Findings) -> None:
     """Every locale has exactly the keys of en.yml."""
     locales = dict((doc.stem, (doc, data)) for doc, data in _by_kind(docs, "locale"))
@@ -198,11 +187,11 @@ def check_locales(docs: list[Document], root: Path, out: Findings) -> None:
                 Problem("content/locales/en.yml", 0, 0, "$", "required file is missing")
             )
         return
-    reference = _flatten(locales["en"][1])
+    reference = flatten_keys(locales["en"][1])
     for lang, (doc, data) in sorted(locales.items()):
         if lang == "en":
             continue
-        keys = _flatten(data)
+        keys = flatten_keys(data)
         for missing in sorted(set(reference) - set(keys)):
             out.add(doc, missing[:-1], f"missing key '{'.'.join(missing)}' (present in en.yml)")
         for extra in sorted(set(keys) - set(reference)):
