@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -37,7 +38,7 @@ def build_into(
         render_worksheets(
             catalog,
             staging,
-            papers=settings.papers,
+            papers=catalog.organization.paper,
             fillable=settings.fillable,
             cache_dir=settings.root / ".cache" / "worksheets",
             progress=progress,
@@ -58,6 +59,9 @@ def swap_in(staging: Path, site_dir: Path) -> None:
 
 def build(catalog: Catalog, settings: BuildSettings, progress: Progress | None = None) -> Path:
     """Build the site and worksheets; on any failure the previous site/ stays as it was."""
+    if settings.papers:  # --paper replaces organization.yml's sizes for links and PDFs alike
+        organization = dataclasses.replace(catalog.organization, paper=settings.papers)
+        catalog = dataclasses.replace(catalog, organization=organization)
     settings.site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(
         tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.new-", dir=settings.site_dir.parent)

@@ -56,3 +56,13 @@ def test_build_with_pdfs_and_unchanged_rebuild(tmp_path: Path) -> None:
     assert [
         p.stat().st_mtime_ns for p in sorted((root / ".cache/worksheets").glob("*.pdf"))
     ] == mtimes
+
+
+def test_paper_option_decides_both_pdfs_and_links(tmp_path: Path) -> None:
+    root = make_repo("second-org", tmp_path / "repo")  # organization.yml says letter only
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--paper", "a4"])
+    assert result.exit_code == 0, result.output
+    assert (root / "site/worksheets/a4/goal-alpha.pdf").is_file()
+    assert not (root / "site/worksheets/letter").exists()
+    page = (root / "site/goals/mentee/alpha/index.html").read_text()
+    assert "worksheets/a4/goal-alpha.pdf" in page and "worksheets/letter/" not in page
