@@ -234,12 +234,15 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
     return pages
 
 
+def html_text(text: str) -> str:
+    """Text for a config value that MkDocs themes print without escaping (nav titles, the site
+    description, palette toggle labels): HTML-escaped here so it can only ever be text."""
+    return str(Markup.escape(text))
+
+
 def _nav(catalog: Catalog, pages: dict[str, str]) -> list[Any]:
     ui = catalog.ui
-
-    def title(text: str) -> str:
-        # Material prints nav titles without escaping: give it HTML-escaped text.
-        return str(Markup.escape(text))
+    title = html_text
 
     nav: list[Any] = [{title(ui("site.nav.home")): "index.md"}]
     guide = [{title(p.title): f"guide/{p.slug}.md"} for p in catalog.pages if p.slug != "welcome"]
@@ -263,7 +266,9 @@ def mkdocs_config(catalog: Catalog, build_dir: Path, logo_name: str) -> dict[str
     config: dict[str, Any] = {
         "INHERIT": posixpath.relpath((root / "mkdocs.yml").as_posix(), build_dir.as_posix()),
         "site_name": org.program_name,
-        "site_description": org.tagline or org.program_name,
+        # site_name needs no escaping: the schema keeps < > " out of brand names, and our
+        # overrides escape it where Material would put it into an attribute or the title.
+        "site_description": html_text(org.tagline or org.program_name),
         "docs_dir": "docs",
         "site_dir": posixpath.relpath((root / "site").as_posix(), build_dir.as_posix()),
         "copyright": f"{org.name}",
@@ -278,7 +283,10 @@ def mkdocs_config(catalog: Catalog, build_dir: Path, logo_name: str) -> dict[str
                     "scheme": "default",
                     "primary": "custom",
                     "accent": "custom",
-                    "toggle": {"icon": "material/brightness-7", "name": catalog.ui("site.to_dark")},
+                    "toggle": {
+                        "icon": "material/brightness-7",
+                        "name": html_text(catalog.ui("site.to_dark")),
+                    },
                 },
                 {
                     "media": "(prefers-color-scheme: dark)",
@@ -287,7 +295,7 @@ def mkdocs_config(catalog: Catalog, build_dir: Path, logo_name: str) -> dict[str
                     "accent": "custom",
                     "toggle": {
                         "icon": "material/brightness-4",
-                        "name": catalog.ui("site.to_light"),
+                        "name": html_text(catalog.ui("site.to_light")),
                     },
                 },
             ],
