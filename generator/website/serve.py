@@ -13,7 +13,7 @@ import click
 from generator.validate.check import check_repository
 from generator.validate.report import report_text
 from generator.website.build import build_site
-from generator.website.generate import TEMPLATES
+from generator.website.generate import ASSETS, TEMPLATES
 
 log = logging.getLogger("mkdocs.handbook")
 
@@ -65,7 +65,8 @@ def serve(root: Path, host: str, port: int) -> None:
         rebuild(root, site_dir)
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
-    for path in (root / "content", root / "overrides", root / "mkdocs.yml", TEMPLATES):
+    # The package's templates and CSS too, so a change to the generator itself shows at once.
+    for path in (root / "content", root / "overrides", root / "mkdocs.yml", TEMPLATES, ASSETS):
         if path.exists():
             server.watch(str(path))
     try:

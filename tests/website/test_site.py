@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from tests.conftest import copy_repository
 from tests.fixtures import make_repo
 from tests.website.sitetools import build, visible_text
 
@@ -80,9 +81,13 @@ def test_catalog_json_is_published(second_org: Path) -> None:
     assert data["organization"]["terms"]["mentee"] == "learner"
 
 
-def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
-    one = build(make_repo("second-org", tmp_path / "one"))
-    two = build(make_repo("second-org", tmp_path / "two"))
+@pytest.mark.parametrize("fixture", ["second-org", "default"])
+def test_two_builds_are_byte_identical(tmp_path: Path, fixture: str) -> None:
+    def repo(dest: Path) -> Path:
+        return copy_repository(dest) if fixture == "default" else make_repo(fixture, dest)
+
+    one = build(repo(tmp_path / "one"))
+    two = build(repo(tmp_path / "two"))
     files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     different = [str(f) for f in files if (one / f).read_bytes() != (two / f).read_bytes()]
