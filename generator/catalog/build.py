@@ -40,7 +40,7 @@ from generator.catalog.model import (
 from generator.dates import Duration
 from generator.load.documents import Document
 from generator.load.yaml_safe import flatten_keys
-from generator.richtext import render_markdown
+from generator.safety.richtext import render_rich
 from generator.terms import term_renamer
 from generator.validate.semantic import PLACEHOLDER
 
@@ -56,7 +56,7 @@ class _Builder:
 
     def rich(self, source: str) -> RichText:
         renamed = self.t(source)
-        return RichText(renamed, render_markdown(renamed))
+        return RichText(renamed, render_rich(renamed))
 
     def texts(self, items: list[str] | None) -> tuple[str, ...]:
         return tuple(self.t(i) for i in items or ())

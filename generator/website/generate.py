@@ -20,7 +20,7 @@ from generator.outputs import BOOKLETS, FORM_KINDS, WorksheetFile, worksheet_fil
 from generator.resources import project_dir
 from generator.templating import template_environment
 from generator.website.brand import brand_css
-from generator.website.escape import finalize, md_text
+from generator.website.escape import finalize, md_html, md_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
@@ -192,7 +192,7 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
         "format_date": ctx.format_date,
         "milestone_when": ctx.milestone_when,
         "statement": ctx.statement,
-        "rich": lambda text: Markup(text.html),  # sanitized by nh3 when the Catalog was built
+        "rich": lambda text: md_html(text.html),  # sanitized when the Catalog was built
         "audiences": [a for a in AUDIENCES if catalog.goals_for(a)],
         "papers": org.paper,
     }
