@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ from click.testing import CliRunner
 from generator.catalog.model import Catalog
 from generator.cli import main
 from generator.files import UnsafeFile
+from generator.pdf.render import TEMPLATES
 from generator.pdf.roster import RosterInvalid, read_roster, render_roster
 from generator.problems import BuildFailed, HandbookError
 from generator.validate.check import check_repository
@@ -203,23 +203,27 @@ def test_smaller_roster_leaves_exactly_its_pairs(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "pairs.csv"]  # no staging left
 
 
-def test_failed_render_keeps_the_previous_output(
-    catalog: Catalog, booklets: Path, tmp_path: Path
-) -> None:
+def test_failed_render_keeps_the_previous_output(booklets: Path, tmp_path: Path) -> None:
+    # An override template that breaks on the second pair only: the first PDF is already
+    # written (into the staging folder) when the render fails.
+    repo = make_repo("minimal", tmp_path / "repo")
+    template = (TEMPLATES / "document.html").read_text(encoding="utf-8")
+    override = repo / "overrides/handbook/document.html"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        template + '{% if pair and pair.mentee == "Boom" %}{{ no_such_name }}{% endif %}\n'
+    )
+    outcome = check_repository(repo)
+    assert outcome.catalog is not None, outcome.problems
     out = tmp_path / "out"
     shutil.copytree(booklets, out)
     before = tree_digest(out)
     roster = tmp_path / "pairs.csv"
-    roster.write_text(HEADER + "Ada,Grace,2027-03-01,alpha\n", encoding="utf-8")
-    outside_logo = dataclasses.replace(
-        catalog.organization, logo=catalog.root / "content/../../outside.png"
-    )
-    with pytest.raises(BuildFailed, match="may not read"):
-        render_roster(
-            dataclasses.replace(catalog, organization=outside_logo), roster, out, papers=("a4",)
-        )
+    roster.write_text(HEADER + "Ada,Grace,2027-03-01,alpha\nZed,Boom,2027-03-01,alpha\n")
+    with pytest.raises(BuildFailed, match="no_such_name"):
+        render_roster(outcome.catalog, roster, out, papers=("a4",))
     assert tree_digest(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "pairs.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "pairs.csv", "repo"]
 
 
 def test_output_folder_with_other_files_is_not_replaced(catalog: Catalog, tmp_path: Path) -> None:
