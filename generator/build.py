@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.atomic import swap_in
 from generator.catalog.model import Catalog
 from generator.export import catalog_to_json
 
@@ -44,17 +45,6 @@ def build_into(
             progress=progress,
         )
     (staging / "catalog.json").write_text(catalog_to_json(catalog), encoding="utf-8")
-
-
-def swap_in(staging: Path, site_dir: Path) -> None:
-    """Replace site_dir by staging with two renames, so site/ is never half-written."""
-    old = None
-    if site_dir.exists():
-        old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def build(catalog: Catalog, settings: BuildSettings, progress: Progress | None = None) -> Path:

@@ -200,7 +200,7 @@ def serve(root: Path, host: str, port: int) -> None:
 )
 @click.option(
     "--roster",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    type=click.Path(path_type=Path),  # read_roster checks it: a regular file, before opening
     help="CSV with columns mentor, mentee, start_date, optional goals: one set per pair.",
 )
 @click.option("--fillable", is_flag=True, help="Make the worksheets fillable PDF forms.")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 from generator.catalog.model import Catalog, Goal
+from generator.csvsafe import csv_text
 
 EXPORT_VERSION = 1
 CSV_COLUMNS: tuple[str, ...] = (
@@ -76,12 +75,7 @@ def _goal_row(goal: Goal) -> dict[str, str]:
 
 def catalog_to_csv(catalog: Catalog) -> str:
     """One row per enabled goal, columns CSV_COLUMNS (lists joined by spaces or '; ')."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for goal in catalog.goals:
-        writer.writerow(_goal_row(goal))
-    return buffer.getvalue()
+    return csv_text(CSV_COLUMNS, (_goal_row(goal) for goal in catalog.goals))
 
 
 EXPORTER_BY_NAME = {"json": catalog_to_json, "csv": catalog_to_csv}

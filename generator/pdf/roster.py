@@ -2,49 +2,102 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import io
 import re
+import stat
+import unicodedata
 from pathlib import Path
 
+from generator.atomic import staged_folder
 from generator.catalog.model import Catalog
+from generator.files import read_regular_file, utf8_position
 from generator.pdf.render import PAIR_SHEETS, Job, Pair, Progress, Renderer, _items_for, run_jobs
 from generator.problems import HandbookError
 
 REQUIRED = ("mentor", "mentee", "start_date")
+MAX_ROSTER_BYTES = 4 * 1024 * 1024  # ~40,000 pairs; anything bigger is a wrong file
+YEARS = range(1970, 2201)  # dates outside are typos, and date arithmetic stays far from year 9999
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # invisible in a PDF, and never part of a name
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # [0-9], not \d: no other scripts' digits
 
 
 class RosterInvalid(HandbookError):
-    """The roster CSV has bad rows; every one is listed with its line number."""
+    """The roster CSV has bad rows; every one is listed with its line and column."""
+
+
+def roster_text(path: Path) -> str:
+    """The roster as text: a regular file in UTF-8 (a BOM, as Excel writes, is allowed)."""
+    raw = read_regular_file(path, max_bytes=MAX_ROSTER_BYTES, follow_symlinks=True)
+    body = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = utf8_position(body, exc)
+        raise RosterInvalid(
+            f"{path}:{line}:{col}: the roster is not UTF-8 text (byte 0x{body[exc.start]:02x} "
+            f"on line {line}); it was probably saved as Latin-1/Windows-1252 (Excel's plain "
+            "'CSV'). "
+            "Save the file as CSV UTF-8 and run again."
+        ) from None
+
+
+def _control_problem(column: str, value: str) -> str | None:
+    found = _CONTROL.search(value)
+    if found is None:
+        return None
+    return f"'{column}' contains a control character (U+{ord(found.group()):04X})"
+
+
+def _date_problem(value: str) -> str | None:
+    """Why value is not an ISO date (YYYY-MM-DD) in YEARS, or None."""
+    if not _ISO_DATE.fullmatch(value):
+        return f"start_date '{value}' is not a date like 2027-02-01 (YYYY-MM-DD)"
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return f"start_date '{value}' is not a date like 2027-02-01 (no such day)"
+    if day.year not in YEARS:
+        return (
+            f"start_date '{value}' is out of range: the year must be from {YEARS[0]} to {YEARS[-1]}"
+        )
+    return None
 
 
 def read_roster(path: Path, catalog: Catalog) -> list[Pair]:
-    """The pairs of a roster CSV; RosterInvalid naming each bad line (all of them at once)."""
-    text = path.read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(text.splitlines())
-    columns = [c.strip() for c in reader.fieldnames or []]
+    """The pairs of a roster CSV; RosterInvalid naming each bad cell as FILE:LINE:COL (all)."""
+    reader = csv.DictReader(io.StringIO(roster_text(path), newline=""))
+    try:
+        columns = [c.strip() for c in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise RosterInvalid(f"{path}:1: {exc}") from None
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise RosterInvalid(f"{path}:1: missing column(s): {', '.join(missing)}")
+    col = {name: n for n, name in reversed(list(enumerate(columns, 1)))}  # first of duplicates
     known = {g.id for g in catalog.goals}
     pairs: list[Pair] = []
     errors: list[str] = []
-    for row in reader:
-        line = reader.line_num
-        values = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-        problems = [f"'{c}' is empty" for c in REQUIRED if not values.get(c)]
-        start = values.get("start_date", "")
-        if start:
-            try:
-                dt.date.fromisoformat(start)
-            except ValueError:
-                problems.append(f"start_date '{start}' is not a date like 2027-02-01")
-        goals = tuple(values.get("goals", "").split())
-        problems += [f"goal '{g}' is not in the catalog" for g in goals if g not in known]
-        if problems:
-            errors.append(f"{path}:{line}: " + "; ".join(problems))
-        else:
-            pairs.append(Pair(values["mentor"], values["mentee"], start, goals))
+    try:
+        for row in reader:
+            values = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+            problems = [(col[c], f"'{c}' is empty") for c in REQUIRED if not values.get(c)]
+            problems += [(col[c], p) for c, v in values.items() if (p := _control_problem(c, v))]
+            start = values.get("start_date", "")
+            date_problem = _date_problem(start) if start else None
+            if date_problem:
+                problems.append((col["start_date"], date_problem))
+            goals = tuple(values.get("goals", "").split())
+            problems += [
+                (col["goals"], f"goal '{g}' is not in the catalog") for g in goals if g not in known
+            ]
+            errors += [f"{path}:{reader.line_num}:{c}: {message}" for c, message in problems]
+            if not problems:
+                pairs.append(Pair(values["mentor"], values["mentee"], start, goals))
+    except csv.Error as exc:  # e.g. a NUL byte: report it with the rows found so far
+        errors.append(f"{path}:{reader.line_num}: {exc}")
     if errors:
         raise RosterInvalid("bad roster rows:\n  " + "\n  ".join(errors))
     if not pairs:
@@ -53,7 +106,27 @@ def read_roster(path: Path, catalog: Catalog) -> list[Pair]:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "pair"
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()  # Zoë: zoe
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "pair"
+
+
+def _check_replaceable(out_dir: Path) -> None:
+    """out_dir is replaced as a whole, so an existing one may hold only worksheet PDF folders."""
+    try:
+        info = out_dir.lstat()
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        raise HandbookError(f"{out_dir}: the output must be a folder (not a file or a link)")
+    for entry in out_dir.iterdir():
+        inner = list(entry.iterdir()) if entry.is_dir() and not entry.is_symlink() else [entry]
+        for path in inner:
+            if path.suffix != ".pdf" or path.is_symlink() or not path.is_file():
+                raise HandbookError(
+                    f"{out_dir} is replaced as a whole by the roster's PDFs, but it holds "
+                    f"{path}, which this command did not write; choose a new or empty folder "
+                    "with --output"
+                )
 
 
 def render_roster(
@@ -65,8 +138,13 @@ def render_roster(
     fillable: bool = False,
     progress: Progress | None = None,
 ) -> list[Path]:
-    """One booklet per pair (agreement, log, goal sheets, reflections) with names and dates."""
+    """One booklet per pair (agreement, log, goal sheets, reflections) with names and dates.
+
+    out_dir ends up holding exactly this roster's booklets: they are written beside it and
+    swapped in, so pairs removed from the roster lose their PDFs and a failure changes nothing.
+    """
     pairs = read_roster(roster_csv, catalog)
+    _check_replaceable(out_dir)
     jobs = []
     for paper in papers or catalog.organization.paper:
         for n, pair in enumerate(pairs, 1):
@@ -77,5 +155,6 @@ def render_roster(
             path = f"{paper}/pair-{n:03d}-{_slug(pair.mentee)}.pdf"
             items = _items_for(catalog, PAIR_SHEETS, goals)
             jobs.append(Job(path, paper, title, items, booklet=True, pair=pair))
-    written, _ = run_jobs(Renderer(catalog, fillable), jobs, out_dir, None, progress)
-    return written
+    with staged_folder(out_dir) as staging:
+        written, _ = run_jobs(Renderer(catalog, fillable), jobs, staging, None, progress)
+    return [out_dir / path.relative_to(staging) for path in written]

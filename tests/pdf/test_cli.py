@@ -37,7 +37,7 @@ def test_bad_roster_exits_one_with_line_numbers(tmp_path: Path) -> None:
     roster.write_text("mentor,mentee,start_date\nAda,Grace,tomorrow\n")
     result = CliRunner().invoke(main, ["worksheets", "--root", str(root), "--roster", str(roster)])
     assert result.exit_code == 1
-    assert f"{roster}:2: start_date 'tomorrow' is not a date" in result.output
+    assert f"{roster}:2:3: start_date 'tomorrow' is not a date" in result.output
     assert "Traceback" not in result.output
 
 

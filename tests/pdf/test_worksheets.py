@@ -16,7 +16,6 @@ from generator.outputs import worksheet_files
 from generator.pdf import render as render_module
 from generator.pdf.fetcher import SafeFetcher, fetcher_for
 from generator.pdf.render import Renderer, job_for, render_worksheets, run_jobs
-from generator.pdf.roster import RosterInvalid, render_roster
 from generator.problems import BuildFailed
 from generator.validate.check import check_repository
 from tests.fixtures import make_repo, pdf_text
@@ -239,42 +238,6 @@ def test_logo_outside_the_repository_embeds_nothing_and_fails(
     )
     with pytest.raises(BuildFailed, match="may not read"):
         render_worksheets(bad, tmp_path, papers=("a4",), goal_ids=("alpha",))
-
-
-def test_roster_personalizes_one_booklet_per_pair(catalog: Catalog, tmp_path: Path) -> None:
-    roster = tmp_path / "pairs.csv"
-    roster.write_text(
-        "mentor,mentee,start_date,goals\n"
-        "Ada Byron,Grace Hopper,2027-03-01,alpha\n"
-        "Alan Kay,Barbara Liskov,2027-04-05,\n"
-    )
-    written = render_roster(catalog, roster, tmp_path / "out", papers=("a4",))
-    assert [p.name for p in written] == ["pair-001-grace-hopper.pdf", "pair-002-barbara-liskov.pdf"]
-    text = text_of(written[0])
-    assert "Grace Hopper" in text and "Ada Byron" in text
-    assert "2027-03-08" in text  # alpha's first milestone, from this pair's start
-
-
-def test_bad_roster_rows_are_all_reported_with_line_numbers(
-    catalog: Catalog, tmp_path: Path
-) -> None:
-    roster = tmp_path / "pairs.csv"
-    roster.write_text(
-        "mentor,mentee,start_date,goals\nAda,Grace,2027-03-01,\n,Barbara,2027-13-01,\nAlan,Kay,2027-04-05,nope\n"
-    )
-    with pytest.raises(RosterInvalid) as info:
-        render_roster(catalog, roster, tmp_path / "out")
-    message = info.value.format_message()
-    assert f"{roster}:3: 'mentor' is empty; start_date '2027-13-01' is not a date" in message
-    assert f"{roster}:4: goal 'nope' is not in the catalog" in message
-    assert not (tmp_path / "out").exists()
-
-
-def test_missing_roster_column(catalog: Catalog, tmp_path: Path) -> None:
-    roster = tmp_path / "pairs.csv"
-    roster.write_text("mentor,mentee\nAda,Grace\n")
-    with pytest.raises(RosterInvalid, match="missing column"):
-        render_roster(catalog, roster, tmp_path / "out")
 
 
 def test_markup_in_catalog_text_is_printed_as_text(catalog: Catalog, tmp_path: Path) -> None:

@@ -1,0 +1,70 @@
+"""Read an input file safely: regular files only, with a size cap, and UTF-8 with its position."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from generator.problems import HandbookError
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISLNK, "a symbolic link"),
+)
+
+
+class UnsafeFile(HandbookError):
+    """The file is missing, not a regular file, a refused symbolic link or too large."""
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def read_regular_file(path: Path, *, max_bytes: int, follow_symlinks: bool = False) -> bytes:
+    """The bytes of path, which must be a regular file of at most max_bytes; UnsafeFile if not.
+
+    The type is checked with (l)stat *before* opening: opening a FIFO blocks until a writer
+    comes, and opening a device can have side effects. The open itself uses O_NONBLOCK (and
+    O_NOFOLLOW unless symlinks are followed) and checks the opened file again, so a file swapped
+    between the check and the open cannot slip through either.
+    """
+    try:
+        info = path.stat() if follow_symlinks else path.lstat()
+    except FileNotFoundError:
+        raise UnsafeFile(f"{path}: no such file") from None
+    except OSError as exc:
+        raise UnsafeFile(f"{path}: cannot read the file: {exc.strerror}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise UnsafeFile(f"{path}: symbolic links are not allowed here; copy the file in")
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsafeFile(f"{path}: is {_kind(info.st_mode)}, not a regular file")
+    if info.st_size > max_bytes:
+        raise UnsafeFile(f"{path}: the file is larger than the limit of {max_bytes:,} bytes")
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow_symlinks:
+        flags |= os.O_NOFOLLOW
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise UnsafeFile(f"{path}: cannot read the file: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as file:
+        opened = os.fstat(file.fileno())
+        if not stat.S_ISREG(opened.st_mode):
+            raise UnsafeFile(f"{path}: is {_kind(opened.st_mode)}, not a regular file")
+        data = file.read(max_bytes + 1)  # one byte more tells a file that grew past the cap
+    if len(data) > max_bytes:
+        raise UnsafeFile(f"{path}: the file is larger than the limit of {max_bytes:,} bytes")
+    return data
+
+
+def utf8_position(raw: bytes, error: UnicodeDecodeError) -> tuple[int, int]:
+    """The 1-based line and column (in bytes) of the first byte a UTF-8 decode refused."""
+    line = raw.count(b"\n", 0, error.start) + 1
+    col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+    return line, col
