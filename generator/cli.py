@@ -3,63 +3,70 @@
 from __future__ import annotations
 
 import sys
-import traceback
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from generator import __version__
 from generator.catalog.model import Catalog
-from generator.problems import ContentInvalid, HandbookError
+from generator.problems import ContentInvalid, HandbookError, environment_error
 from generator.validate.check import check_repository
 from generator.validate.report import REPORTER_BY_NAME
 
-F = TypeVar("F", bound=Callable[..., Any])
 
+class HandbookGroup(click.Group):
+    """The one failure path: every error leaves as a HandbookError (a ClickException), printed
+    once by click; environment faults say what to do; only real bugs say "This is a bug"."""
 
-def _clean_errors(func: F) -> F:
-    """Turn HandbookError into a message and exit 1; other exceptions too, unless --traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = click.get_current_context()
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return func(*args, **kwargs)
-        except HandbookError as exc:
-            click.echo(f"Error: {exc.format_message()}", err=True)
-            sys.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except KeyboardInterrupt:
+            raise HandbookError("interrupted; nothing was published") from None
+        except OSError as exc:
+            if ctx.params.get("traceback"):
+                raise
+            raise environment_error(exc) from exc
         except Exception as exc:
-            if ctx.find_root().params.get("traceback"):
-                traceback.print_exc()
-            else:
-                click.echo(
-                    f"Error: {type(exc).__name__}: {exc}\n"
-                    "This is a bug in the handbook tool; run again with --traceback and report it.",
-                    err=True,
-                )
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
+            if ctx.params.get("traceback"):
+                raise
+            raise HandbookError(
+                f"{type(exc).__name__}: {exc}\n"
+                "This is a bug in the handbook tool; run again with --traceback and report it."
+            ) from exc
 
 
+def _root_callback(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path:
+    """--root after the command name wins; else the one before it; else the current folder."""
+    if value is not None:
+        return value
+    parent = ctx.find_root().params.get("root")
+    return parent if isinstance(parent, Path) else Path(".")
+
+
+ROOT_HELP = "The catalog repository (the folder holding content/).  [default: .]"
 root_option = click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The catalog repository (the folder holding content/).",
+    default=None,
+    callback=_root_callback,
+    help=ROOT_HELP,
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=HandbookGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="handbook")
 @click.option("--traceback", is_flag=True, help="Show the full stack trace of unexpected errors.")
-def main(traceback: bool) -> None:
+@click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=None, help=ROOT_HELP
+)
+def main(traceback: bool, root: Path | None) -> None:
     """Build a mentoring handbook website and printable worksheets from a YAML goal catalog.
 
     Exit codes: 0 success, 1 invalid content or failed build, 2 usage error.
@@ -77,7 +84,6 @@ def main(traceback: bool) -> None:
     help="text: FILE:LINE:COL: $.path: message. json: machine-readable. "
     "github: ::error annotations for pull requests.",
 )
-@_clean_errors
 def validate(root: Path, fmt: str) -> None:
     """Check every file in content/ against the schemas and the catalog's rules.
 
@@ -94,8 +100,9 @@ def validate(root: Path, fmt: str) -> None:
 def require_catalog(root: Path) -> Catalog:
     """The valid Catalog, or ContentInvalid after printing the problems."""
     outcome = check_repository(root)
-    if outcome.problems:
-        click.echo(REPORTER_BY_NAME["text"](outcome.problems), err=True)
+    if outcome.problems:  # the problems, then one summary line (ContentInvalid's or none)
+        report = REPORTER_BY_NAME["text"](outcome.problems).splitlines()
+        click.echo("\n".join(report[:-1] if not outcome.ok else report), err=True)
     if not outcome.ok or outcome.catalog is None:
         raise ContentInvalid(outcome.problems)
     return outcome.catalog
@@ -148,7 +155,6 @@ paper_option = click.option(
     default=None,
     help="Output folder.  [default: ROOT/site]",
 )
-@_clean_errors
 def build(
     root: Path, no_pdf: bool, paper: tuple[str, ...], fillable: bool, site_dir: Path | None
 ) -> None:
@@ -181,7 +187,6 @@ def build(
 @root_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@_clean_errors
 def serve(root: Path, host: str, port: int) -> None:
     """Live preview at http://HOST:PORT/: rebuilds when content/, overrides/ or templates change.
 
@@ -213,7 +218,6 @@ def serve(root: Path, host: str, port: int) -> None:
     show_default=True,
     help="Folder to write the PDFs to.",
 )
-@_clean_errors
 def worksheets(
     root: Path,
     goals: tuple[str, ...],
@@ -269,7 +273,6 @@ def worksheets(
     default=None,
     help="File to write.  [default: standard output]",
 )
-@_clean_errors
 def export(root: Path, fmt: str, output: Path | None) -> None:
     """Export the validated catalog for other tools (HR systems, mentoring platforms)."""
     from generator.export import EXPORTER_BY_NAME
@@ -286,7 +289,6 @@ def export(root: Path, fmt: str, output: Path | None) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="The organization's name (written to content/organization.yml).")
 @click.option("--language", help="Language code of a shipped locale (e.g. en, de).")
-@_clean_errors
 def new(directory: Path, name: str | None, language: str | None) -> None:
     """Create a catalog repository in DIRECTORY from the default catalog.
 

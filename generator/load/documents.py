@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
 import os
+import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.load.yaml_safe import Loaded, YamlProblem, load_yaml
+from generator.load.yaml_safe import Loaded, YamlProblem, json_path, load_yaml
 from generator.problems import Problem
+from generator.safety.text import printable, text_problems
 
 MAX_FILE_BYTES = 512 * 1024  # a goal file is a few KB; anything this big is a mistake or an attack
 AUDIENCE_FOLDERS = ("mentee", "mentor", "organization")
@@ -20,6 +23,11 @@ SINGLE_FILES = {
     "worksheets.yml": "worksheets",
 }
 REQUIRED_FILES = ("organization.yml", "smart.yml", "measurement.yml", "worksheets.yml")
+# Names become URLs and file names on every host's disk: a small safe set, so no name breaks a
+# link (`#`, `%`, `?`, spaces), hides in a listing (controls, newlines) or collides on a
+# case-insensitive disk. Pages become URL slugs, so they are lower case.
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
+PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,79}\.md\Z")
 
 
 @dataclass
@@ -33,6 +41,7 @@ class Document:
     loaded: Loaded | None  # None for pages (Markdown)
     text: str
     translated_by: Document | None = None  # the translation merged into this document, if any
+    warnings: list[Problem] = field(default_factory=list)  # found while reading (e.g. invisible)
 
     @property
     def stem(self) -> str:
@@ -65,65 +74,122 @@ def _kind_of(rel_in_content: tuple[str, ...]) -> str | None:
 TRANSLATABLE = ("goal", "smart", "measurement", "worksheets", "page")
 
 
-def read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
-    """Read a content file as UTF-8 text with the size cap; a Problem instead when it is unsafe."""
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
+    """A content file as UTF-8 text with the size cap, and what is wrong with it.
+
+    The text is None when the file cannot be used at all; warnings (invisible characters) come
+    with the text.
+    """
     try:
         info = path.lstat()
     except OSError as exc:
-        return None, Problem(rel, 0, 0, "$", f"cannot read the file: {exc.strerror}")
+        return None, [Problem(rel, 0, 0, "$", f"cannot read the file: {exc.strerror}")]
     if stat.S_ISLNK(info.st_mode):
-        return None, Problem(
-            rel, 0, 0, "$", "symbolic links are not allowed in content/; copy the file in"
-        )
+        return None, [
+            Problem(rel, 0, 0, "$", "symbolic links are not allowed in content/; copy the file in")
+        ]
+    if not stat.S_ISREG(info.st_mode):
+        return None, [Problem(rel, 0, 0, "$", f"{_file_type(info.st_mode)}, not a regular file")]
     if info.st_size > MAX_FILE_BYTES:
-        return None, Problem(
-            rel, 1, 1, "$", f"file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes"
-        )
-    raw = path.read_bytes()
+        return None, [
+            Problem(
+                rel, 1, 1, "$", f"file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+            )
+        ]
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(rel, 0, 0, "$", f"cannot read the file: {exc.strerror}")]
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        return None, Problem(
-            rel, line, 1, "$", "the file contains a NUL byte (is it a binary file?)"
-        )
+        return None, [
+            Problem(rel, line, 1, "$", "the file contains a NUL byte (is it a binary file?)")
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, Problem(
-            rel,
-            line,
-            col,
-            "$",
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
-        )
-    return text.removeprefix("\ufeff"), None
+        return None, [
+            Problem(
+                rel,
+                line,
+                col,
+                "$",
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            )
+        ]
+    text = text.removeprefix("\ufeff")
+    problems = text_problems(text, rel)
+    if any(p.is_error for p in problems):
+        return None, problems
+    return text, problems
+
+
+def _file_type(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def _walk(content: Path, root: Path, problems: list[Problem]) -> list[Path]:
-    """Every regular file under content/, sorted; symlinks (files or folders) become problems."""
+    """Every regular file under content/, sorted; everything else becomes a problem.
+
+    Symlinks, FIFOs, sockets and devices are refused here, before anything opens them (a FIFO
+    would block the reader); so are unsafe names and names that differ only in case.
+    """
     found: list[Path] = []
+    seen: dict[str, str] = {}
     stack = [content]
     while stack:
         folder = stack.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
                 path = Path(entry.path)
+                rel = path.relative_to(root).as_posix()
+
+                def refuse(message: str, rel: str = rel) -> None:
+                    problems.append(Problem(printable(rel), 0, 0, "$", message))
+
+                name_problem = _name_problem(path.relative_to(content).parts, entry.name)
+                if name_problem:
+                    refuse(name_problem)
+                    continue
+                folded = rel.casefold()
+                if folded in seen:
+                    refuse(f"differs from {seen[folded]} only in upper/lower case")
+                    continue
+                seen[folded] = rel
                 if entry.is_symlink():
-                    problems.append(
-                        Problem(
-                            path.relative_to(root).as_posix(),
-                            0,
-                            0,
-                            "$",
-                            "symbolic links are not allowed in content/; copy the file in",
-                        )
-                    )
+                    refuse("symbolic links are not allowed in content/; copy the file in")
                 elif entry.is_dir(follow_symlinks=False):
-                    stack.append(path)
+                    if _kind_of(path.relative_to(content).parts) is not None:
+                        refuse("a folder where a content file belongs")
+                    else:
+                        stack.append(path)
                 elif entry.is_file(follow_symlinks=False):
                     found.append(path)
+                else:
+                    refuse(f"{_file_type(entry.stat(follow_symlinks=False).st_mode)}, not a file")
     return sorted(found)
+
+
+def _name_problem(parts: tuple[str, ...], name: str) -> str | None:
+    if not SAFE_NAME.match(name):
+        return (
+            f"unsafe file name {printable(repr(name))}: use letters, digits, '-', '_' and '.'"
+            " (no spaces, '#', '%' or '?'), starting with a letter or digit"
+        )
+    if "pages" in parts[:-1] and name.endswith(".md") and not PAGE_NAME.match(name):
+        return "page file names are lower-case letters, digits and '-' (they become the URL)"
+    return None
 
 
 def load_documents(root: Path) -> LoadResult:
@@ -147,6 +213,8 @@ def load_documents(root: Path) -> LoadResult:
     for name in REQUIRED_FILES:
         if not (content / name).exists() and not (content / name).is_symlink():
             problems.append(Problem(f"content/{name}", 0, 0, "$", "required file is missing"))
+        elif (content / name).is_dir():
+            problems.append(Problem(f"content/{name}", 0, 0, "$", "is a folder, not a file"))
     to_read: list[tuple[Path, str, str]] = []
     for path in _walk(content, root, problems):
         rel = path.relative_to(root).as_posix()
@@ -162,36 +230,67 @@ def load_documents(root: Path) -> LoadResult:
             continue
         to_read.append((path, rel, kind))
     for result in _read_all(to_read):
-        if isinstance(result, Problem):
-            problems.append(result)
-        else:
+        if isinstance(result, Document):
             documents.append(result)
+            problems += result.warnings
+        else:
+            problems += result
     goal_ids = {Path(p).stem for p in found_goals}
     return LoadResult(documents, problems, assets, goal_ids)
 
 
-def read_document(path: Path, rel: str, kind: str) -> Document | Problem:
+def read_document(path: Path, rel: str, kind: str) -> Document | list[Problem]:
     """One content file read and parsed (YAML keeps no text: the data and positions suffice)."""
-    text, problem = read_text(path, rel)
-    if problem is not None:
-        return problem
-    assert text is not None
+    text, problems = read_text(path, rel)
+    if text is None:
+        return problems
     if kind == "page" or (kind == "translation" and path.suffix == ".md"):
-        return Document(rel, kind, None, text)
+        return Document(rel, kind, None, text, warnings=problems)
     try:
-        return Document(rel, kind, load_yaml(text), "")
+        loaded = load_yaml(text)
     except YamlProblem as exc:
-        return Problem(rel, exc.line, exc.col, exc.path, exc.message)
+        return [*problems, Problem(rel, exc.line, exc.col, exc.path, exc.message)]
+    if "\\" in text:  # a double-quoted YAML escape ("\e", "\u202e") can make any character
+        problems += escaped_character_problems(loaded, rel)
+        if any(p.is_error for p in problems):
+            return problems
+    return Document(rel, kind, loaded, "", warnings=problems)
+
+
+def escaped_character_problems(loaded: Loaded, rel: str) -> list[Problem]:
+    """Forbidden or invisible characters in parsed keys and values, at their positions."""
+    problems: list[Problem] = []
+
+    def visit(value: object, path: tuple[str | int, ...]) -> None:
+        items: list[tuple[str | int, object]] = []
+        if isinstance(value, dict):
+            for key, child in value.items():
+                check(str(key), (*path, key), key=True)
+                items.append((key, child))
+        elif isinstance(value, list):
+            items = list(enumerate(value))
+        elif isinstance(value, str):
+            check(value, path, key=False)
+        for key, child in items:
+            visit(child, (*path, key))
+
+    def check(text: str, path: tuple[str | int, ...], *, key: bool) -> None:
+        for found in text_problems(text, rel)[:1]:
+            line, col = loaded.position(path, key=key)
+            problems.append(dataclasses.replace(found, line=line, col=col, path=json_path(path)))
+
+    visit(loaded.data, ())
+    return problems
 
 
 PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more than it saves
 
 
-def _read_star(item: tuple[Path, str, str]) -> Document | Problem:
+def _read_star(item: tuple[Path, str, str]) -> Document | list[Problem]:
     return read_document(*item)
 
 
-def _read_all(items: list[tuple[Path, str, str]]) -> list[Document | Problem]:
+def _read_all(items: list[tuple[Path, str, str]]) -> list[Document | list[Problem]]:
     """read_document for each item, in order; on every core for large catalogs."""
     cores = os.cpu_count() or 1
     if len(items) < PARALLEL_MIN_FILES or cores < 2 or "fork" not in mp.get_all_start_methods():

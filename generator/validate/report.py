@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 
 from generator.problems import Problem
+from generator.safety.text import printable
+
+
+def _shown(problems: Sequence[Problem]) -> list[Problem]:
+    """Problems with every control, bidi or invisible character escaped in what they quote.
+
+    File names and YAML keys come from contributors: raw, an ANSI escape could clear the
+    terminal and print "The catalog is valid", and a newline could forge a line of the report.
+    """
+    return [
+        dataclasses.replace(
+            p, file=printable(p.file), path=printable(p.path), message=printable(p.message)
+        )
+        for p in problems
+    ]
 
 
 def _where(p: Problem) -> str:
@@ -13,6 +29,7 @@ def _where(p: Problem) -> str:
 
 
 def report_text(problems: Sequence[Problem]) -> str:
+    problems = _shown(problems)
     lines = [
         f"{_where(p)}: {p.path}: {'' if p.is_error else 'warning: '}{p.message}" for p in problems
     ]
@@ -26,6 +43,7 @@ def report_text(problems: Sequence[Problem]) -> str:
 
 
 def report_json(problems: Sequence[Problem]) -> str:
+    problems = _shown(problems)
     return json.dumps(
         {
             "valid": not any(p.is_error for p in problems),
@@ -47,11 +65,13 @@ def report_json(problems: Sequence[Problem]) -> str:
 
 
 def _escape_github(value: str, *, prop: bool = False) -> str:
+    """GitHub's workflow-command escaping: data (%, CR, LF); properties also ':' and ','."""
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return value.replace(":", "%3A").replace(",", "%2C") if prop else value
 
 
 def report_github(problems: Sequence[Problem]) -> str:
+    problems = _shown(problems)
     lines = []
     for p in problems:
         props = f"file={_escape_github(p.file, prop=True)}"
