@@ -165,7 +165,7 @@ def test_a_site_dir_below_a_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_full_disk_is_reported_with_its_remedy() -> None:
-    with pytest.raises(OSError) as raised, open("/dev/full", "w") as full:  # noqa: PT012
+    with pytest.raises(OSError) as raised, open("/dev/full", "w") as full:
         full.write("x")
         full.flush()
     message = environment_error(raised.value).format_message()
