@@ -23,6 +23,7 @@ from generator.dates import Duration, schedule
 from generator.outputs import WorksheetFile, worksheet_files
 from generator.pdf.fetcher import FONT_DIR, PACKAGE_ASSETS, SafeFetcher, fetcher_for
 from generator.problems import BuildFailed
+from generator.safety.logo import catalog_logo
 from generator.templating import template_environment
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -75,6 +76,9 @@ class Renderer:
         self.catalog = catalog
         self.fillable = fillable
         self.fetcher: SafeFetcher = fetcher_for(catalog.root)
+        # The logo file is served as checked and rewritten, never as it lies on disk.
+        logo = catalog_logo(catalog)
+        self.fetcher.serve(catalog.organization.logo, logo.data, logo.mime)
         self.font_config = FontConfiguration()
         self.cache: dict[str, Any] = {}
         self.env = template_environment(catalog.root, TEMPLATES, autoescape=True)

@@ -1,0 +1,1 @@
+"""Turning contributed files into something safe to publish."""
