@@ -72,6 +72,18 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def _load_whole(image: ImageFile.ImageFile) -> None:
+    """Decode every pixel; a truncated or corrupt file fails instead of being padded with grey."""
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import; builds run one
+    # thread per process, so switching it off around this one load is safe.
+    tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+
+
 def _decode(data: bytes, kind: str) -> Image.Image:
     """The first frame, fully decoded and upright; refuses images over MAX_SIDE before decoding."""
     # The format's own class reads the header only, so the size is known before any pixel is
@@ -83,7 +95,7 @@ def _decode(data: bytes, kind: str) -> Image.Image:
                 f"the image is {width}x{height} pixels; the limit is {MAX_SIDE}x{MAX_SIDE}"
                 " pixels (scale it down)"
             )
-        image.load()  # every byte of pixel data must decode: a truncated file fails here
+        _load_whole(image)
         return ImageOps.exif_transpose(image)  # a copy, turned the way EXIF says it is shown
 
 
