@@ -1,10 +1,9 @@
-"""The logo is judged by its content: hostile SVGs, polyglots and huge images never get published."""
+"""The logo is judged by content: hostile SVGs, polyglots and huge images are never published."""
 
 from __future__ import annotations
 
 import io
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from PIL import Image
 from pypdf import PdfReader
 
 from generator.cli import main
-from generator.pdf.fetcher import fetcher_for
 from generator.pdf.render import render_worksheets
 from generator.safety import logo as logo_module
 from generator.safety.logo import LogoError, load_logo, normalize_logo
@@ -171,8 +169,10 @@ def test_editor_export_keeps_its_drawing_and_loses_the_rest() -> None:
     """An Inkscape-style file: styles become attributes, url(#id) stays, editor data goes."""
     source = (
         '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<!-- Created with Inkscape -->\n'
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"'
-        ' xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" width="40" height="20"'
+        '<svg xmlns="http://www.w3.org/2000/svg"'
+        ' xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"'
+        ' xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"'
+        ' width="40" height="20"'
         ' version="1.1" inkscape:version="1.3" sodipodi:docname="logo.svg" data-name="Layer 1">'
         '<sodipodi:namedview id="nv" pagecolor="#ffffff"/><metadata><rdf:RDF'
         ' xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></metadata>'
@@ -363,17 +363,19 @@ def test_png_named_html_is_published_as_png(repo_copy: Path) -> None:
     assert 'src="assets/logo.png"' in (site / "index.html").read_text()
 
 
+def _goal_pdf(repo: Path, out: Path) -> Path:
+    """The validated catalog's goal 'alpha' worksheet, rendered for real."""
+    outcome = check_repository(repo)
+    assert outcome.catalog is not None, outcome.problems
+    [pdf] = render_worksheets(outcome.catalog, out, papers=("a4",), goal_ids=("alpha",))
+    return pdf
+
+
 def test_pdf_prints_the_normalized_logo(tmp_path: Path) -> None:
     """A PNG saved as logo.svg: the PDF gets the checked PNG, typed by content, and shows it."""
     repo = make_repo("minimal", tmp_path / "repo")
     (repo / "content/assets/logo.svg").write_bytes(_png((30, 12)) + b"<html>trailer</html>")
-    outcome = check_repository(repo)
-    assert outcome.catalog is not None, outcome.problems
-    response = fetcher_for(repo).fetch((repo / "content/assets/logo.svg").as_uri())
-    assert response.read().startswith(b"\x89PNG")  # the plain fetcher still serves the raw file
-    [pdf] = render_worksheets(
-        outcome.catalog, tmp_path / "out", papers=("a4",), goal_ids=("alpha",)
-    )
+    pdf = _goal_pdf(repo, tmp_path / "out")
     resources = PdfReader(pdf).pages[0]["/Resources"]
     images = [
         x.get_object()
@@ -381,7 +383,6 @@ def test_pdf_prints_the_normalized_logo(tmp_path: Path) -> None:
         if x.get_object()["/Subtype"] == "/Image"
     ]
     assert [(i["/Width"], i["/Height"]) for i in images] == [(30, 12)]
-    shutil.rmtree(repo)
 
 
 def test_pdf_prints_what_was_checked_not_the_file(tmp_path: Path) -> None:
@@ -392,10 +393,5 @@ def test_pdf_prints_what_was_checked_not_the_file(tmp_path: Path) -> None:
         '<x:text x="0" y="15" font-size="12">RAWONLY</x:text>'
         '<text x="0" y="35" font-size="12">CHECKED</text></svg>'
     )
-    outcome = check_repository(repo)
-    assert outcome.catalog is not None, outcome.problems
-    [pdf] = render_worksheets(
-        outcome.catalog, tmp_path / "out", papers=("a4",), goal_ids=("alpha",)
-    )
-    text = pdf_text(pdf)
+    text = pdf_text(_goal_pdf(repo, tmp_path / "out"))
     assert "CHECKED" in text and "RAWONLY" not in text
