@@ -199,7 +199,7 @@ FUNCTIONS = {
     "skewy",
 }
 _FUNCTION = re.compile(r"([A-Za-z_-][\w-]*)\s*\(")
-_LOCAL_REF = re.compile(r"""url\(\s*(['"]?)#[A-Za-z_][\w.:-]*\1\s*\)""")
+_LOCAL_REF = re.compile(r"""url\(\s*(['"]?)#[A-Za-z_][\w.:-]*\1\s*\)""", re.IGNORECASE)
 # CSS escapes (\75 rl), comments, at-rules and blocks let a value say what a filter cannot see.
 _CSS_TRICKS = re.compile(r"[\\@{}]|/\*")
 

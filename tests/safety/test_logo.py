@@ -101,6 +101,7 @@ HOSTILE: dict[str, tuple[str, str | None]] = {
         OPEN + '<rect fill="url(data:image/svg+xml;base64,PHN2Zz4=)"/></svg>',
         "url(#id)",
     ),
+    "upper-case-url": (OPEN + '<rect fill="URL(//evil.example/p.svg#p)"/></svg>', "url(#id)"),
     "external-mask": (OPEN + '<g mask="url(https://evil.example/m.svg#m)"/></svg>', "url(#id)"),
     "javascript-paint": (OPEN + '<rect fill="javascript:alert(1)"/></svg>', "alert()"),
     "xml-base": (SVG + ' xml:base="https://evil.example/"><rect/></svg>', "xml:base"),
@@ -136,7 +137,8 @@ def assert_inert(data: bytes) -> None:
     text = data.decode("utf-8")
     assert "<?" not in text and "<!" not in text  # no PI, DOCTYPE, comment or CDATA
     assert not re.search(r"<script|\son\w+\s*=|href|javascript:|data:|\\|@import", text, re.I)
-    assert all(u.startswith("url(#") for u in re.findall(r"url\([^)]*\)", text, re.I))
+    refs = [u.lower().replace("&quot;", "") for u in re.findall(r"url\([^)]*\)", text, re.I)]
+    assert all(u.startswith("url(#") for u in refs), refs
     root = fromstring(data, forbid_dtd=True)
     for element in root.iter():
         assert element.tag.startswith("{" + SVG_NS + "}"), element.tag
