@@ -125,9 +125,11 @@ def _raster(data: bytes, kind: str) -> bytes:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return _reencode(_decode(data, kind), kind)
+    except LogoError:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise LogoError(f"the image is too large to decode safely ({exc})") from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except Exception as exc:  # broken files raise OSError, SyntaxError, struct.error, zlib.error...
         raise LogoError(f"not a valid {_NAMES[kind]} image ({exc})") from exc
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -310,6 +311,31 @@ def test_truncated_image_fails_even_after_weasyprint_loosened_pillow() -> None:
     with pytest.raises(LogoError, match="not a valid JPEG image"):
         normalize_logo(out.getvalue()[:-200], "logo.jpg")
     assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as WeasyPrint wants it
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG", "WEBP", "SVG"])
+def test_corrupted_files_are_refused_or_normalized_never_crash(kind: str) -> None:
+    """Bytes changed at random: every outcome is a clean logo or a LogoError, nothing else."""
+    if kind == "SVG":
+        good = (REPO / "content/assets/logo.svg").read_bytes()
+    else:
+        out = io.BytesIO()
+        Image.effect_noise((48, 32), 40).convert("RGB").save(out, kind)
+        good = out.getvalue()
+    rng = random.Random(kind)
+    for _ in range(150):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 8)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            logo = normalize_logo(bytes(data), "logo")
+        except LogoError as exc:
+            assert str(exc).startswith("logo logo: ")
+        else:
+            if logo.kind == "svg":
+                assert_inert(logo.data)
+            else:
+                assert Image.open(io.BytesIO(logo.data)).size in ((48, 32), (32, 48))
 
 
 def test_deep_nesting_is_refused() -> None:
