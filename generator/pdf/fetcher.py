@@ -25,6 +25,11 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False)
         self.roots = [Path(os.path.realpath(r)) for r in roots]
         self.refused: list[str] = []
+        self.served: dict[Path, tuple[bytes, str]] = {}
+
+    def serve(self, path: Path, data: bytes, mime: str) -> None:
+        """Answer requests for `path` with `data` (the normalized logo) instead of the file."""
+        self.served[Path(os.path.realpath(path))] = (data, mime)
 
     def _refuse(self, url: str, why: str) -> ValueError:
         self.refused.append(f"{url[:200]} ({why})")
@@ -42,6 +47,9 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         real = Path(os.path.realpath(unquote(parts.path)))
         if not any(real.is_relative_to(root) for root in self.roots):
             raise self._refuse(url, "outside the repository's content/ and overrides/")
+        if real in self.served:
+            data, mime = self.served[real]
+            return URLFetcherResponse(real.as_uri(), data, {"Content-Type": mime})
         if not real.is_file():
             raise self._refuse(url, "no such file")
         mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"

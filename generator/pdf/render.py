@@ -23,6 +23,7 @@ from generator.dates import Duration, schedule
 from generator.outputs import WorksheetFile, worksheet_files
 from generator.pdf.fetcher import FONT_DIR, PACKAGE_ASSETS, SafeFetcher, fetcher_for
 from generator.problems import BuildFailed
+from generator.safety.logo import catalog_logo
 from generator.templating import template_environment
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -81,18 +82,22 @@ class Renderer:
         self.template = self.env.get_template("document.html")
         self._stylesheets: dict[str, list[weasyprint.CSS]] = {}
         self.css_text = {paper: self._css_text(paper) for paper in ("a4", "letter")}
-        self.logo_digest = self._logo_digest()
+        self.logo_digest = self._serve_logo()
 
-    def _logo_digest(self) -> str:
-        """The logo's hash for the cache key, read through the fetcher like everything else."""
+    def _serve_logo(self) -> str:
+        """Serve the normalized logo in place of its file; returns its hash for the cache key.
+
+        The file must pass the fetcher like everything else; what gets printed is then the
+        checked and rewritten logo, never the bytes as they lie on disk.
+        """
+        path = self.catalog.organization.logo
         try:
-            response = self.fetcher.fetch(self.catalog.organization.logo.as_uri())
+            self.fetcher.fetch(path.as_uri()).close()
         except ValueError as exc:
             raise BuildFailed(f"worksheets tried to load a file they may not read: {exc}") from exc
-        try:
-            return hashlib.sha256(response.read()).hexdigest()
-        finally:
-            response.close()
+        logo = catalog_logo(self.catalog)
+        self.fetcher.serve(path, logo.data, logo.mime)
+        return hashlib.sha256(logo.data).hexdigest()
 
     def _css_text(self, paper: str) -> str:
         org = self.catalog.organization

@@ -18,6 +18,7 @@ from generator.catalog.model import AUDIENCES, Catalog, Goal, Kpi, Milestone
 from generator.dates import Duration
 from generator.outputs import BOOKLETS, FORM_KINDS, WorksheetFile, worksheet_files
 from generator.resources import project_dir
+from generator.safety.logo import catalog_logo
 from generator.templating import template_environment
 from generator.website.brand import brand_css
 from generator.website.escape import finalize, md_html, md_text
@@ -323,9 +324,9 @@ def generate_docs(catalog: Catalog, build_dir: Path) -> Path:
     pages = render_pages(catalog)
     for rel, text in pages.items():
         _write(docs / rel, text.encode("utf-8"), written)
-    logo = catalog.organization.logo
-    logo_name = "logo" + logo.suffix.lower()
-    _write(docs / "assets" / logo_name, logo.read_bytes(), written)
+    logo = catalog_logo(catalog)  # rewritten from its content; named by its sniffed type
+    logo_name = logo.file_name
+    _write(docs / "assets" / logo_name, logo.data, written)
     fonts = Path(font_lato.__file__).parent / "files"
     for name in FONT_FILES.values():
         _write(docs / "assets" / "fonts" / name, (fonts / name).read_bytes(), written)
