@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.atomic import swap_in
+from generator.atomic import check_replaceable, staged_folder
 from generator.catalog.model import Catalog
 from generator.export import catalog_to_json
 
@@ -52,15 +49,7 @@ def build(catalog: Catalog, settings: BuildSettings, progress: Progress | None =
     if settings.papers:  # --paper replaces organization.yml's sizes for links and PDFs alike
         organization = dataclasses.replace(catalog.organization, paper=settings.papers)
         catalog = dataclasses.replace(catalog, organization=organization)
-    settings.site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.new-", dir=settings.site_dir.parent)
-    )
-    try:
+    check_replaceable(settings.site_dir, settings.root)
+    with staged_folder(settings.site_dir, settings.root) as staging:
         build_into(catalog, settings, staging, progress)
-        os.chmod(staging, 0o755)  # mkdtemp makes 0700; a web server must read site/
-        swap_in(staging, settings.site_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return settings.site_dir

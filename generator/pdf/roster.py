@@ -7,11 +7,10 @@ import csv
 import datetime as dt
 import io
 import re
-import stat
 import unicodedata
 from pathlib import Path
 
-from generator.atomic import staged_folder
+from generator.atomic import check_replaceable, staged_folder
 from generator.catalog.model import Catalog
 from generator.files import read_regular_file, utf8_position
 from generator.pdf.render import PAIR_SHEETS, Job, Pair, Progress, Renderer, _items_for, run_jobs
@@ -110,25 +109,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "pair"
 
 
-def _check_replaceable(out_dir: Path) -> None:
-    """out_dir is replaced as a whole, so an existing one may hold only worksheet PDF folders."""
-    try:
-        info = out_dir.lstat()
-    except FileNotFoundError:
-        return
-    if not stat.S_ISDIR(info.st_mode):
-        raise HandbookError(f"{out_dir}: the output must be a folder (not a file or a link)")
-    for entry in out_dir.iterdir():
-        inner = list(entry.iterdir()) if entry.is_dir() and not entry.is_symlink() else [entry]
-        for path in inner:
-            if path.suffix != ".pdf" or path.is_symlink() or not path.is_file():
-                raise HandbookError(
-                    f"{out_dir} is replaced as a whole by the roster's PDFs, but it holds "
-                    f"{path}, which this command did not write; choose a new or empty folder "
-                    "with --output"
-                )
-
-
 def render_roster(
     catalog: Catalog,
     roster_csv: Path,
@@ -144,7 +124,7 @@ def render_roster(
     swapped in, so pairs removed from the roster lose their PDFs and a failure changes nothing.
     """
     pairs = read_roster(roster_csv, catalog)
-    _check_replaceable(out_dir)
+    check_replaceable(out_dir, catalog.root, kind="roster output")
     jobs = []
     for paper in papers or catalog.organization.paper:
         for n, pair in enumerate(pairs, 1):
@@ -155,6 +135,6 @@ def render_roster(
             path = f"{paper}/pair-{n:03d}-{_slug(pair.mentee)}.pdf"
             items = _items_for(catalog, PAIR_SHEETS, goals)
             jobs.append(Job(path, paper, title, items, booklet=True, pair=pair))
-    with staged_folder(out_dir) as staging:
+    with staged_folder(out_dir, catalog.root) as staging:
         written, _ = run_jobs(Renderer(catalog, fillable), jobs, staging, None, progress)
     return [out_dir / path.relative_to(staging) for path in written]

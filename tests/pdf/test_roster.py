@@ -198,7 +198,7 @@ def test_smaller_roster_leaves_exactly_its_pairs(
     roster = tmp_path / "pairs.csv"
     roster.write_text(HEADER + "Alan Kay,Barbara Liskov,2027-04-05,alpha\n", encoding="utf-8")
     render_roster(catalog, roster, out, papers=("a4",))
-    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
     assert files == ["a4/pair-001-barbara-liskov.pdf"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "pairs.csv"]  # no staging left
 
