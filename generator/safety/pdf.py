@@ -109,21 +109,22 @@ def scan_pdf(rel: str, path: Path) -> list[Finding]:
 
 
 def _walk(trailer: DictionaryObject) -> list[tuple[str, str]]:
+    """(object path such as "/Root/OpenAction (object 7)", what) for each refused item."""
     found: list[tuple[str, str]] = []
     seen: set[tuple[int, int]] = set()
-    stack: list[tuple[str, Any]] = [("trailer", trailer)]
+    stack: list[tuple[str, int, Any]] = [("", 0, trailer)]
     while stack:
-        where, obj = stack.pop()
+        path, number, obj = stack.pop()
         if isinstance(obj, IndirectObject):
             key = (obj.idnum, obj.generation)
             if key in seen:
                 continue
             seen.add(key)
-            where = f"{where} (object {obj.idnum})"
-            obj = obj.get_object()
+            number, obj = obj.idnum, obj.get_object()
         if isinstance(obj, DictionaryObject):
+            where = f"{path or 'trailer'} (object {number})" if number else path or "trailer"
             found += [(where, what) for what in _refused(obj)]
-            stack += [(f"{where}{k}", v) for k, v in obj.items() if k not in SKIPPED_KEYS]
+            stack += [(f"{path}{k}", number, v) for k, v in obj.items() if k not in SKIPPED_KEYS]
         elif isinstance(obj, ArrayObject):
-            stack += [(f"{where}[{i}]", v) for i, v in enumerate(obj)]
+            stack += [(f"{path}[{i}]", number, v) for i, v in enumerate(obj)]
     return found
