@@ -5,7 +5,12 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("benchmarks.validate", "benchmarks.site_build", "benchmarks.worksheets")
+BENCHMARKS = (
+    "benchmarks.validate",
+    "benchmarks.site_build",
+    "benchmarks.worksheets",
+    "benchmarks.safety_scan",
+)
 
 
 def main() -> None:

@@ -11,9 +11,10 @@ from click.testing import CliRunner
 from generator.cli import main
 
 
-def build(root: Path, *extra: str) -> Path:
-    """`handbook build --no-pdf` of a repository; returns its site/ (fails the test on errors)."""
-    result = CliRunner().invoke(main, ["build", "--root", str(root), "--no-pdf", *extra])
+def build(root: Path, *extra: str, pdf: bool = False) -> Path:
+    """`handbook build` of a repository, --no-pdf unless `pdf`; returns its site/ (or fails)."""
+    no_pdf = [] if pdf else ["--no-pdf"]
+    result = CliRunner().invoke(main, ["build", "--root", str(root), *no_pdf, *extra])
     assert result.exit_code == 0, result.output
     return root / "site"
 

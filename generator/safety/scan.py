@@ -1,0 +1,132 @@
+"""The safety scan every build runs over its staging folder before the new site goes live.
+
+`scan_output(folder)` reads every file and returns what a browser or PDF viewer could run or
+fetch from elsewhere; an empty list means the folder may be published. What it refuses:
+
+- HTML (and SVG, XML, and any file whose first bytes look like markup): scripts other than the
+  theme's own, inline event handlers, `srcdoc`, `javascript:`/`vbscript:` URLs anywhere and
+  `data:` URLs in links and loaded resources, frames, objects, embeds, `<base>`, meta refresh,
+  and resources (`src`, `srcset`, `<link rel=stylesheet|icon|...>`, CSS `url()`/`@import` in
+  style elements and attributes) from any host not in `allowed_hosts`. Plain links to other
+  hosts are navigation and stay allowed. SVG and XML files may hold no script at all, no
+  foreignObject and no href off the site. See markup.py for how parser tricks are closed.
+- Theme scripts: inline scripts must be one of the bare `<script>` snippets in Material's
+  installed templates or the project's overrides (Jinja values only as JSON strings or plain
+  paths; see theme.py). Material's `<script id="__config" type="application/json">` must be
+  valid JSON, and its `search` worker, like every `<script src>` and every `.js` file in the
+  folder, must be byte-identical to the theme's file at that path. Hashing the snippets from a
+  build was rejected: the inline scripts contain the page's relative base URL, so each depth
+  of page gives another text; matching the template's text keeps the allow-list in step with
+  whatever Material version is installed, with nothing to regenerate.
+- CSS files: the same `url()`/`@import` rules (CSS `data:` URLs are allowed: images only).
+- PDFs: JavaScript, /OpenAction actions, /AA, /Launch, embedded files and attachments,
+  /GoToR, /GoToE, /ImportData, /SubmitForm, rich media, XFA, and /URI links other than
+  http(s) and mailto, anywhere in the object graph (see pdf.py).
+- Names: control characters, server-side or executable extensions (.php, .shtml, .exe...),
+  .htaccess and friends, symbolic links and special files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from generator.safety.context import Context
+from generator.safety.css import css_problems
+from generator.safety.finding import Finding
+from generator.safety.markup import decode, scan_markup
+from generator.safety.pdf import scan_pdf
+from generator.safety.theme import load_theme
+
+__all__ = ["Finding", "scan_output"]
+
+MARKUP_KINDS = {".html": "html", ".htm": "html", ".xhtml": "html", ".svg": "svg", ".xml": "xml"}
+SCRIPT_SUFFIXES = frozenset({".js", ".mjs"})
+REFUSED_SUFFIXES = frozenset(
+    {".php", ".php3", ".php4", ".php5", ".php7", ".phps", ".pht", ".phtml", ".phar", ".shtml",
+     ".shtm", ".stm", ".cgi", ".pl", ".asp", ".aspx", ".ashx", ".asmx", ".jsp", ".jspx", ".exe",
+     ".dll", ".bat", ".cmd", ".ps1", ".sh", ".hta", ".swf", ".jar", ".msi", ".scr", ".vbs", ".wsf"}
+)  # fmt: skip
+REFUSED_NAMES = frozenset({".htaccess", ".htpasswd", ".user.ini", "web.config"})
+MAX_UNZIPPED = 64 * 1024 * 1024
+
+
+def scan_output(
+    folder: Path,
+    *,
+    allowed_hosts: frozenset[str] = frozenset(),
+    theme_dirs: Sequence[Path] = (),
+) -> list[Finding]:
+    """Everything in `folder` a browser or PDF viewer could run or fetch from another host.
+
+    `allowed_hosts`: hosts (lower case) that pages may load resources from.
+    `theme_dirs`: the theme's custom_dir (the project's overrides/), trusted like Material's
+    own templates for inline scripts and script files.
+    """
+    theme = load_theme(tuple(Path(d).resolve() for d in theme_dirs))
+    context = Context(folder, frozenset(h.lower() for h in allowed_hosts), theme)
+    found: list[Finding] = []
+    for rel, path in _files(folder, found):
+        found += _name_problems(rel)
+        found += _scan_file(rel, path, context)
+    return sorted(found)
+
+
+def _files(folder: Path, found: list[Finding]) -> Iterator[tuple[str, Path]]:
+    """(relative path, path) of every regular file; links and special files become findings."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        base = Path(dirpath)
+        for name in sorted(dirnames + filenames):
+            path = base / name
+            rel = path.relative_to(folder).as_posix()
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                found.append(Finding(rel, 0, "", "symbolic link"))
+            elif stat.S_ISDIR(mode):
+                found += [f for f in _name_problems(rel) if f.what.startswith("name")]
+            elif not stat.S_ISREG(mode):
+                found.append(Finding(rel, 0, "", "special file"))
+            else:
+                yield rel, path
+        dirnames[:] = sorted(d for d in dirnames if not (base / d).is_symlink())
+
+
+def _name_problems(rel: str) -> list[Finding]:
+    name = rel.rsplit("/", 1)[-1]
+    suffixes = {"." + part.lower() for part in name.split(".")[1:]}
+    if any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in name):
+        return [Finding(rel, 0, "", "name with control characters or bytes that are not UTF-8")]
+    if name.lower() in REFUSED_NAMES or suffixes & REFUSED_SUFFIXES:
+        return [Finding(rel, 0, "", "server-side or executable file type")]
+    return []
+
+
+def _scan_file(rel: str, path: Path, context: Context) -> list[Finding]:
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return scan_pdf(rel, path)
+    data = path.read_bytes()
+    if suffix in (".gz", ".svgz"):
+        inner = ".svg" if suffix == ".svgz" else Path(path.stem).suffix.lower()
+        try:
+            with gzip.open(path) as stream:
+                data = stream.read(MAX_UNZIPPED)
+        except (OSError, EOFError):
+            return [Finding(rel, 0, "", "not a readable gzip file")]
+        suffix = inner
+    if suffix in MARKUP_KINDS:
+        return scan_markup(rel, data, MARKUP_KINDS[suffix], context)
+    if suffix == ".css":
+        text, found = decode(rel, data)
+        problems = css_problems(text, context.allowed_hosts)
+        return found + [Finding(rel, line + 1, "CSS", what) for line, what in problems]
+    if suffix in SCRIPT_SUFFIXES:
+        if context.theme.owns_file(rel, data):
+            return []
+        return [Finding(rel, 0, "", "script file that is not the theme's")]
+    if data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n\x0c").startswith(b"<"):
+        return scan_markup(rel, data, "html", context)  # browsers may sniff it as HTML
+    return []
