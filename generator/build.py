@@ -10,6 +10,8 @@ from pathlib import Path
 from generator.atomic import check_replaceable, staged_folder
 from generator.catalog.model import Catalog
 from generator.export import catalog_to_json
+from generator.problems import BuildFailed
+from generator.resources import theme_overrides
 
 Progress = Callable[[int, int, str], None]
 
@@ -42,6 +44,21 @@ def build_into(
             progress=progress,
         )
     (staging / "catalog.json").write_text(catalog_to_json(catalog), encoding="utf-8")
+    refuse_unsafe_output(staging, settings.root)
+
+
+def refuse_unsafe_output(folder: Path, root: Path) -> None:
+    """The post-build safety scan: nothing it flags is ever published (the old site stays)."""
+    from generator.safety.scan import scan_output
+
+    findings = scan_output(folder, theme_dirs=[theme_overrides(root)])
+    if findings:
+        listed = "\n  ".join(str(f) for f in findings[:20])
+        more = f"\n  ... and {len(findings) - 20} more" if len(findings) > 20 else ""
+        raise BuildFailed(
+            f"the safety scan refused to publish this build ({len(findings)} finding(s)):\n  "
+            f"{listed}{more}"
+        )
 
 
 def build(catalog: Catalog, settings: BuildSettings, progress: Progress | None = None) -> Path:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import importlib.metadata
 import logging
 import math
 import multiprocessing as mp
@@ -16,6 +18,7 @@ from typing import Any
 
 import weasyprint
 from jinja2 import TemplateError
+from weasyprint.text.ffi import pango
 from weasyprint.text.fonts import FontConfiguration
 
 from generator.catalog.model import Catalog, Form, Goal, Kpi, Milestone
@@ -162,8 +165,9 @@ class Renderer:
         )
 
     def key(self, job: Job, html: str) -> str:
+        """The cache key: everything that shapes the PDF's bytes (see `renderer_fingerprint`)."""
         digest = hashlib.sha256()
-        for part in (html, self.css_text[job.paper], weasyprint.__version__, str(self.fillable)):
+        for part in (html, self.css_text[job.paper], renderer_fingerprint(), str(self.fillable)):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
         digest.update(self.logo_digest.encode())
@@ -183,6 +187,37 @@ class Renderer:
             pdf_tags=True,
             pdf_identifier=bytes.fromhex(key[:32]),
         )
+
+
+RENDERER_PACKAGES = (
+    *("mentoring-handbook", "weasyprint", "pydyf"),
+    *("tinycss2", "cssselect2", "fonttools"),
+)
+
+
+@functools.cache
+def renderer_fingerprint() -> str:
+    """What shapes a PDF besides its HTML and CSS: the bundled fonts' bytes and the versions of
+    this tool and of the libraries that lay out and write the PDF. A changed font or renderer
+    therefore never reuses a PDF the old one made."""
+    digest = hashlib.sha256()
+    for name in sorted(p.name for p in FONT_DIR.glob("*.ttf")):
+        digest.update(name.encode() + b"\0" + (FONT_DIR / name).read_bytes())
+    for dist in (
+        "mentoring-handbook",
+        "weasyprint",
+        "pydyf",
+        "tinycss2",
+        "cssselect2",
+        "fonttools",
+    ):
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{dist}={version}\0".encode())
+    digest.update(f"pango={pango.pango_version()}".encode())
+    return digest.hexdigest()
 
 
 def _kpis(catalog: Catalog) -> tuple[Kpi, ...]:

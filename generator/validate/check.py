@@ -10,8 +10,14 @@ from generator.catalog.model import Catalog
 from generator.load.documents import Document, load_documents
 from generator.load.translations import apply_translations
 from generator.problems import Problem
+from generator.resources import symlinks_under
 from generator.validate.schema_check import check_schemas
 from generator.validate.semantic import check_semantics
+
+OVERRIDE_LINK = (
+    "symbolic links are not allowed in overrides/ (MkDocs would publish their target); "
+    "copy the file in"
+)
 
 
 @dataclass
@@ -44,6 +50,10 @@ def check_repository(root: Path, *, build: bool = True) -> Outcome:
             schema_valid.append(doc)
     # Semantic rules read only schema-valid documents, so they never trip over wrong types.
     problems.extend(check_semantics(schema_valid, root, loaded.goal_ids))
+    problems.extend(
+        Problem(link.relative_to(root).as_posix(), 0, 0, "$", OVERRIDE_LINK)
+        for link in symlinks_under(root / "overrides")
+    )
     problems.sort(key=lambda p: (p.file, p.line, p.col, p.message))
     if any(p.is_error for p in problems) or not build:
         return Outcome(None, problems)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from generator.catalog.model import AUDIENCES, Catalog, Goal, Kpi, Milestone
 from generator.dates import Duration
 from generator.outputs import BOOKLETS, FORM_KINDS, WorksheetFile, worksheet_files
-from generator.resources import project_dir
+from generator.resources import theme_overrides
 from generator.safety.logo import catalog_logo
 from generator.templating import template_environment
 from generator.website.brand import brand_css
@@ -309,10 +309,7 @@ def mkdocs_config(catalog: Catalog, build_dir: Path, logo_name: str) -> dict[str
             "generator": False,
         },
     }
-    # The catalog's own overrides/, or the project's (which escape titles and show the contact).
-    overrides = root / "overrides"
-    if not overrides.is_dir():
-        overrides = project_dir() / "overrides"
+    overrides = theme_overrides(root)
     config["theme"]["custom_dir"] = posixpath.relpath(overrides.as_posix(), build_dir.as_posix())
     return config
 

@@ -1,0 +1,58 @@
+"""The worksheet cache cannot publish what the build did not make."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfWriter
+from pypdf.actions import JavaScript
+
+from generator.cli import main
+from generator.pdf import render
+from tests.fixtures import make_repo
+
+
+def hostile_pdf(path: Path) -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_open_action(JavaScript("app.alert('cached')"))
+    with path.open("wb") as out:
+        writer.write(out)
+
+
+def test_a_poisoned_cache_entry_fails_the_build_and_the_old_site_stays(tmp_path: Path) -> None:
+    root = make_repo("minimal", tmp_path / "repo")
+    args = ["build", "--root", str(root), "--paper", "a4"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    before = {p: p.read_bytes() for p in (root / "site").rglob("*.pdf")}
+    cached = sorted((root / ".cache" / "worksheets").glob("*.pdf"))
+    assert cached
+    for entry in cached:  # what a restored CI cache could hold under the right names
+        hostile_pdf(entry)
+    second = CliRunner().invoke(main, args)
+    assert second.exit_code == 1
+    assert "safety scan" in second.output and "JavaScript" in second.output
+    assert {p: p.read_bytes() for p in (root / "site").rglob("*.pdf")} == before
+
+
+def test_the_cache_key_changes_with_the_fonts_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    render.renderer_fingerprint.cache_clear()
+    original = render.renderer_fingerprint()
+    fonts = tmp_path / "fonts"
+    shutil.copytree(render.FONT_DIR, fonts)
+    regular = fonts / "Lato-Regular.ttf"
+    regular.write_bytes(regular.read_bytes() + b"\0")
+    monkeypatch.setattr(render, "FONT_DIR", fonts)
+    render.renderer_fingerprint.cache_clear()
+    try:
+        assert render.renderer_fingerprint() != original
+    finally:
+        monkeypatch.undo()
+        render.renderer_fingerprint.cache_clear()
+    assert render.renderer_fingerprint() == original
