@@ -27,7 +27,7 @@ from generator.outputs import WorksheetFile, worksheet_files
 from generator.pdf.fetcher import FONT_DIR, PACKAGE_ASSETS, SafeFetcher, fetcher_for
 from generator.problems import BuildFailed
 from generator.safety.logo import catalog_logo
-from generator.templating import template_environment
+from generator.templating import render_bounded, template_environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 Progress = Callable[[int, int, str], None]
@@ -151,7 +151,8 @@ class Renderer:
 
     def _render(self, job: Job, start: dt.date | None) -> str:
         org = self.catalog.organization
-        return self.template.render(
+        return render_bounded(
+            self.template,
             org=org,
             ui=self.catalog.ui,
             title=job.title,

@@ -19,7 +19,7 @@ from generator.dates import Duration
 from generator.outputs import BOOKLETS, FORM_KINDS, WorksheetFile, worksheet_files
 from generator.resources import theme_overrides
 from generator.safety.logo import catalog_logo
-from generator.templating import template_environment
+from generator.templating import render_bounded, template_environment
 from generator.website.brand import brand_css
 from generator.website.escape import finalize, md_html, md_text
 
@@ -180,7 +180,7 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
     all_kpis: list[Kpi] = [*catalog.measurement.kpis, *(k for g in catalog.goals for k in g.kpis)]
 
     def kpi_table(kpis: list[Kpi]) -> Markup:
-        return Markup(env.get_template("kpi_table.md").render(kpis=kpis, **common))
+        return Markup(render_bounded(env.get_template("kpi_table.md"), kpis=kpis, **common))
 
     common: dict[str, Any] = {
         "catalog": catalog,
@@ -200,7 +200,7 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
     common["kpi_table"] = kpi_table
 
     def render(template: str, page: str, **extra: Any) -> None:
-        pages[page] = env.get_template(template).render(page=page, **common, **extra)
+        pages[page] = render_bounded(env.get_template(template), page=page, **common, **extra)
 
     pages: dict[str, str] = {}
     render("index.md", "index.md", welcome=welcome, guide_pages=guide_pages)
