@@ -89,7 +89,7 @@ class Limits:
 
 CADENCE = Limits("the cadence", Duration(days=1), Duration(years=1))
 PROGRAM_DURATION = Limits("the program duration", Duration(weeks=1), Duration(years=5))
-MILESTONE = Limits("the milestone", Duration(days=1))
+MILESTONE = Limits("the milestone", Duration(days=1), Duration(years=5))
 KPI_PERIOD = Limits("the KPI period", Duration(days=1), Duration(years=10))
 
 
@@ -97,18 +97,18 @@ def parse_date(text: str) -> dt.date:
     """An ISO date (YYYY-MM-DD) within MIN_DATE..MAX_DATE; ValueError or DateRangeError if not."""
     day = dt.date.fromisoformat(text)
     if not MIN_DATE <= day <= MAX_DATE:
-        raise DateRangeError(
-            f"{text} is outside {MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}"
-        )
+        raise DateRangeError(f"{text} is outside {MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}")
     return day
 
 
-def check_milestone(due: str, program_duration: str) -> Duration:
-    """A milestone offset: at least a day, and not after the program ends."""
+def check_milestone(due: str, program_duration: str, *, stretch: bool = False) -> Duration:
+    """A milestone offset: at least a day, at most five years, and not after the program ends
+    unless the goal is a stretch goal (those run two to five years, beyond one program)."""
     value = MILESTONE.check(due)
-    if value.mean_days() > Duration.parse(program_duration).mean_days():
+    if not stretch and value.mean_days() > Duration.parse(program_duration).mean_days():
         raise DateRangeError(
-            f"milestone {due} falls after the program ends ({program_duration})"
+            f"milestone {due} falls after the program ends ({program_duration});"
+            " only stretch goals may have later milestones"
         )
     return value
 
