@@ -1,4 +1,8 @@
-"""ISO 8601 durations (P2W, P3M, P1Y6M) and dates computed from a program's start."""
+"""ISO 8601 durations (P2W, P3M, P1Y6M) and dates computed from a program's start.
+
+The one date module: the build computes dates with these functions, and validation checks the
+same limits with them, so a catalog that validates never overflows a date while building.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,21 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 _DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?\Z")
+
+# Dates a catalog or roster may name: every date computed from them stays far inside Python's
+# date range (durations are capped below, so the latest computed date is a few decades later).
+MIN_DATE = dt.date(1970, 1, 1)
+MAX_DATE = dt.date(2200, 12, 31)
+# Average lengths, so that durations compare without a start date and P12M equals P1Y exactly.
+_YEAR_DAYS = Fraction(146097, 400)  # the Gregorian calendar's mean year
+_MONTH_DAYS = _YEAR_DAYS / 12
+
+
+class DateRangeError(ValueError):
+    """A date or duration outside the limits the handbook can compute with."""
 
 
 @dataclass(frozen=True)
@@ -28,20 +45,87 @@ class Duration:
         """The date this long after `start` (calendar months; the 31st clamps to month end)."""
         month_index = start.month - 1 + self.months + 12 * self.years
         year, month = start.year + month_index // 12, month_index % 12 + 1
+        if not dt.MINYEAR <= year <= dt.MAXYEAR:
+            raise DateRangeError(f"{self.iso()} after {start.isoformat()} is beyond year 9999")
         day = min(start.day, calendar.monthrange(year, month)[1])
-        return dt.date(year, month, day) + dt.timedelta(weeks=self.weeks, days=self.days)
+        try:
+            return dt.date(year, month, day) + dt.timedelta(weeks=self.weeks, days=self.days)
+        except OverflowError:
+            raise DateRangeError(
+                f"{self.iso()} after {start.isoformat()} is beyond year 9999"
+            ) from None
 
     def approx_days(self) -> int:
         """Length in days without a start date (a month counts 30 days, a year 365)."""
         return self.years * 365 + self.months * 30 + self.weeks * 7 + self.days
 
+    def mean_days(self) -> Fraction:
+        """Exact length in average days (a year is 365.2425 days, a month a twelfth of it)."""
+        return self.years * _YEAR_DAYS + self.months * _MONTH_DAYS + self.weeks * 7 + self.days
+
+    def iso(self) -> str:
+        """The duration as written in ISO 8601 (P0D for zero)."""
+        units = ((self.years, "Y"), (self.months, "M"), (self.weeks, "W"), (self.days, "D"))
+        return "P" + ("".join(f"{n}{u}" for n, u in units if n) or "0D")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The shortest and longest allowed value of one kind of duration."""
+
+    what: str  # "the cadence", "the program duration", ...
+    shortest: Duration
+    longest: Duration | None = None
+
+    def check(self, text: str) -> Duration:
+        """The parsed duration; DateRangeError naming the limit when it is outside."""
+        value = Duration.parse(text)
+        if value.mean_days() < self.shortest.mean_days():
+            raise DateRangeError(f"{self.what} {text} is shorter than {self.shortest.iso()}")
+        if self.longest is not None and value.mean_days() > self.longest.mean_days():
+            raise DateRangeError(f"{self.what} {text} is longer than {self.longest.iso()}")
+        return value
+
+
+CADENCE = Limits("the cadence", Duration(days=1), Duration(years=1))
+PROGRAM_DURATION = Limits("the program duration", Duration(weeks=1), Duration(years=5))
+MILESTONE = Limits("the milestone", Duration(days=1), Duration(years=5))
+KPI_PERIOD = Limits("the KPI period", Duration(days=1), Duration(years=10))
+
+
+def parse_date(text: str) -> dt.date:
+    """An ISO date (YYYY-MM-DD) within MIN_DATE..MAX_DATE; ValueError or DateRangeError if not."""
+    day = dt.date.fromisoformat(text)
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise DateRangeError(f"{text} is outside {MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}")
+    return day
+
+
+def check_milestone(due: str, program_duration: str, *, stretch: bool = False) -> Duration:
+    """A milestone offset: at least a day, at most five years, and not after the program ends
+    unless the goal is a stretch goal (those run two to five years, beyond one program)."""
+    value = MILESTONE.check(due)
+    if not stretch and value.mean_days() > Duration.parse(program_duration).mean_days():
+        raise DateRangeError(
+            f"milestone {due} falls after the program ends ({program_duration});"
+            " only stretch goals may have later milestones"
+        )
+    return value
+
 
 def schedule(start: dt.date, every: Duration, count: int) -> list[dt.date]:
     """`count` dates from `start`, one every `every` (each computed from the start, so no drift)."""
     if every.approx_days() <= 0:
-        raise ValueError("a cadence must be longer than zero days")
+        raise DateRangeError("a cadence must be longer than zero days")
     out = []
     for n in range(count):
         step = Duration(every.years * n, every.months * n, every.weeks * n, every.days * n)
         out.append(step.after(start))
     return out
+
+
+def check_schedule(cadence: str, rows: int) -> None:
+    """The check-in log's dates are computable for any start up to MAX_DATE (a roster's pairs
+    may start later than organization.yml's start_date); DateRangeError when not."""
+    every = CADENCE.check(cadence)
+    schedule(MAX_DATE, every, rows)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from generator.catalog.model import (
-    AUDIENCES,
     SMART_KEYS,
     Catalog,
     CheckInLog,
@@ -37,12 +37,18 @@ from generator.catalog.model import (
     Terms,
     Worksheets,
 )
-from generator.dates import Duration
+from generator.catalog.selection import (
+    catalog_order,
+    disabled_ids,
+    is_enabled,
+    worked_example_id,
+)
+from generator.dates import Duration, parse_date
 from generator.load.documents import Document
 from generator.load.yaml_safe import flatten_keys
 from generator.safety.richtext import render_rich
+from generator.smart import join, parse_statement, rename_text
 from generator.terms import term_renamer
-from generator.validate.semantic import PLACEHOLDER
 
 Text = Callable[[str], str]
 
@@ -107,16 +113,13 @@ class _Builder:
             )
             for name, f in data["fields"].items()
         }
-        statement = self.t(data["statement"])
-        parts: list[StatementPart] = []
-        pos = 0
-        for match in PLACEHOLDER.finditer(statement):
-            if match.start() > pos:
-                parts.append(StatementPart(statement[pos : match.start()]))
-            parts.append(StatementPart("", fields[match.group(1)]))
-            pos = match.end()
-        if pos < len(statement):
-            parts.append(StatementPart(statement[pos:]))
+        # Split first, then rename the text: placeholder names are identifiers, never renamed.
+        parsed = rename_text(parse_statement(data["statement"]), self.t)
+        statement = join(parsed)
+        parts = [
+            StatementPart("", fields[p.name]) if p.name is not None else StatementPart(p.text)
+            for p in parsed
+        ]
         example = "".join(p.placeholder.example if p.placeholder else p.text for p in parts)
         prompts = tuple(
             SmartPrompt(key, criteria[key].letter, criteria[key].name, self.t(data["prompts"][key]))
@@ -215,7 +218,7 @@ def build_catalog(root: Path, documents: list[Document]) -> Catalog:
     org = data("organization")
     terms = _terms(org)
     program = org["program"]
-    start = dt.date.fromisoformat(program["start_date"]) if program.get("start_date") else None
+    start = parse_date(program["start_date"]) if program.get("start_date") else None
     b = _Builder(term_renamer(terms), start)
 
     organization = Organization(
@@ -255,21 +258,19 @@ def build_catalog(root: Path, documents: list[Document]) -> Catalog:
         worked_example=smart["worked_example"],
     )
 
-    disabled = set(org.get("disabled_goals", []))
+    disabled = disabled_ids(org)
     goal_docs = [
         d
         for d in by_kind.get("goal", [])
-        if d.loaded and d.loaded.data.get("enabled", True) and d.stem not in disabled
+        if d.loaded and is_enabled(d.stem, d.loaded.data, disabled)
     ]
-    goal_docs.sort(
-        key=lambda d: (
-            AUDIENCES.index(d.loaded.data["audience"]) if d.loaded else 0,
-            d.loaded.data.get("order", 10000) if d.loaded else 0,
-            d.stem,
-        )
-    )
+    goal_docs.sort(key=lambda d: catalog_order(d.stem, d.loaded.data if d.loaded else {}))
     goals = tuple(b.goal(d, criteria) for d in goal_docs)
     enabled_ids = {g.id for g in goals}
+    # Validation guarantees a published goal; a disabled worked example falls back (a warning).
+    framework = dataclasses.replace(
+        framework, worked_example=worked_example_id(framework.worked_example, [g.id for g in goals])
+    )
     # Links to disabled goals are dropped rather than left dangling.
     goals = tuple(
         g

@@ -5,11 +5,20 @@ A catalog is written in one language (organization.yml `content_language`, defau
 the same path below content/: mappings merge by key, lists by position, and everything that is not
 text (ids, durations, enums, numbers, URLs) stays in the base file, so languages never drift apart.
 Text the translation leaves out falls back to the base language and is reported as untranslated.
+
+A translation no build can use is an error at its file, not a warning: a folder for a language
+without a locale (content/locales/<lang>.yml), one for `content_language` itself, or a folder
+name that is no language code is a misnamed or stale folder, and silently ignoring it would
+publish the base text where the admin expects a translation. Translations for another language
+that has a locale (the default catalog ships German next to English) are fine: switching
+`language` publishes them. A path that leaves its language folder (`..`, or a symbolic link
+resolving elsewhere) is an error too: translations never read outside content/translations/.
 """
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import re
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.load.documents import Document
@@ -40,6 +49,46 @@ def base_path(doc: Document) -> str:
 
 def language_of(doc: Document) -> str:
     return PurePosixPath(doc.rel).parts[2]
+
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2}\Z")  # as organization.yml's `language`
+
+
+def publishable_languages(docs: list[Document], language: str) -> set[str]:
+    """Languages a build can publish: those with a locale file, and the configured one (whose
+    missing locale is reported at organization.yml)."""
+    return {d.stem for d in docs if d.kind == "locale"} | {language}
+
+
+def translation_problem(
+    overlay: Document, languages: set[str], content_language: str, root: Path | None
+) -> str | None:
+    """Why a translation file can never be used or must not be read, or None when it is fine."""
+    parts = PurePosixPath(overlay.rel).parts
+    lang = parts[2]
+    folder = f"content/translations/{lang}/"
+    if any(part in ("..", ".", "") for part in parts) or (
+        root is not None and not _inside(root / overlay.rel, root / "content/translations" / lang)
+    ):
+        return f"the path leaves {folder}; translations are read only from inside it"
+    if not LANGUAGE_CODE.match(lang):
+        return f"'{lang}' is not a language code such as 'de'; rename {folder}"
+    if lang == content_language:
+        return (
+            f"the content is written in '{lang}' (content_language), so {folder} is never used;"
+            " edit the base file instead"
+        )
+    if lang not in languages:
+        return (
+            f"no content/locales/{lang}.yml, so the catalog cannot publish '{lang}' and this"
+            f" translation is never used; add the locale or remove {folder}"
+        )
+    return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when `path`, with every symbolic link resolved, is inside `folder`."""
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 def _text_paths(data: Any, path: PathKey = ()) -> list[PathKey]:
@@ -89,12 +138,22 @@ class _Merger:
 
 
 def apply_translations(
-    docs: list[Document], language: str, content_language: str
+    docs: list[Document], language: str, content_language: str, root: Path | None = None
 ) -> tuple[list[Document], list[Problem]]:
-    """Documents with the translations for `language` merged in; problems and untranslated text."""
-    overlays = [d for d in docs if d.kind == "translation"]
+    """Documents with the translations for `language` merged in; problems and untranslated text.
+
+    With `root`, translation paths are also checked to stay inside their folder on disk.
+    """
     base_docs = [d for d in docs if d.kind != "translation"]
     problems: list[Problem] = []
+    languages = publishable_languages(docs, language)
+    overlays = []
+    for candidate in (d for d in docs if d.kind == "translation"):
+        message = translation_problem(candidate, languages, content_language, root)
+        if message is None:
+            overlays.append(candidate)
+        else:
+            problems.append(Problem(candidate.rel, 1, 1, "$", message))
     if language == content_language:
         return base_docs, problems
     by_base = {base_path(o): o for o in overlays if language_of(o) == language}

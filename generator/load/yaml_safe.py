@@ -19,6 +19,9 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
 MAX_DEPTH = 40
+# Longer digit strings are refused before int() runs: Python refuses 4300+ digits with a bare
+# ValueError, and no field of the catalog needs more than a handful of digits.
+MAX_NUMBER_DIGITS = 30
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(
@@ -120,6 +123,15 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     if value in _FALSE:
         return False
     if _INT.match(value):
+        digits = len(value.lstrip("+-"))
+        if digits > MAX_NUMBER_DIGITS:
+            line, col = _pos(event)
+            raise YamlProblem(
+                f"a number with {digits:,} digits is too long (at most {MAX_NUMBER_DIGITS});"
+                " quote it if it is text",
+                line,
+                col,
+            )
         return int(value)
     if _FLOAT.match(value):
         number = float(value)

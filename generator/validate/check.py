@@ -39,7 +39,7 @@ def check_repository(root: Path, *, build: bool = True) -> Outcome:
     problems = list(loaded.problems)
     language, content_language = _languages(loaded.documents)
     documents, translation_problems = apply_translations(
-        loaded.documents, language, content_language
+        loaded.documents, language, content_language, root
     )
     problems.extend(translation_problems)
     yaml_docs = [doc for doc in documents if doc.loaded is not None]

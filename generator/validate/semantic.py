@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from generator import dates
+from generator.catalog.selection import (
+    catalog_order,
+    disabled_ids,
+    is_enabled,
+    worked_example_id,
+)
+from generator.dates import DateRangeError
 from generator.load.documents import Document
 from generator.load.yaml_safe import PathKey, flatten_keys, json_path
 from generator.problems import Problem, Severity
+from generator.smart import statement_issues
 from generator.validate.images import check_logo
 
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 SMART_ORDER = ("specific", "measurable", "achievable", "relevant", "time_bound")
 
 
@@ -100,27 +109,17 @@ def _suggest(word: str, options: set[str]) -> str:
 def check_placeholders(docs: list[Document], root: Path, out: Findings) -> None:
     """The statement's `{placeholders}` are exactly the declared fields, in the same order."""
     for doc, data in _by_kind(docs, "goal"):
-        statement: str = data["smart"]["statement"]
         fields: dict[str, Any] = data["smart"]["fields"]
-        used = PLACEHOLDER.findall(statement)
-        stray = PLACEHOLDER.sub("", statement)
-        if "{" in stray or "}" in stray:
-            out.add(doc, ("smart", "statement"), "unbalanced '{' or '}' in the statement")
-        for name in used:
-            if name not in fields:
-                message = f"placeholder '{{{name}}}' is not declared under smart.fields"
-                out.add(doc, ("smart", "statement"), message)
-        for name in fields:
-            if name not in used:
-                message = f"field '{name}' is declared but the statement has no '{{{name}}}'"
-                out.add(doc, ("smart", "fields", name), message, key=True)
-        if len(set(used)) != len(used):
-            out.add(doc, ("smart", "statement"), "each placeholder may appear only once")
-        # Word order differs between languages: a translated statement may reorder its blanks.
-        in_order = [n for n in fields if n in used] == [n for n in used if n in fields]
-        if not in_order and doc.translated_by is None:
-            message = "declare the fields in the order the statement uses them"
-            out.add(doc, ("smart", "fields"), message)
+        for issue in statement_issues(data["smart"]["statement"], fields):
+            # Word order differs between languages: a translated statement may reorder its blanks.
+            if issue.about_order and doc.translated_by is not None:
+                continue
+            if issue.field is not None:
+                out.add(doc, ("smart", "fields", issue.field), issue.message, key=True)
+            elif issue.about_order:
+                out.add(doc, ("smart", "fields"), issue.message)
+            else:
+                out.add(doc, ("smart", "statement"), issue.message)
 
 
 def check_disabled(docs: list[Document], root: Path, out: Findings) -> None:
@@ -255,6 +254,103 @@ def check_kpi_ids(docs: list[Document], root: Path, out: Findings) -> None:
                     seen[kid] = doc.rel
 
 
+def _organization(docs: list[Document]) -> tuple[Document, dict[str, Any]] | None:
+    return next(_by_kind(docs, "organization"), None)
+
+
+def _check(
+    out: Findings, doc: Document, path: PathKey, check: Callable[..., Any], *args: Any
+) -> None:
+    """Report the DateRangeError of a dates.py check at `path` (the build computes the same)."""
+    try:
+        check(*args)
+    except DateRangeError as exc:
+        out.add(doc, path, str(exc))
+
+
+def check_program(docs: list[Document], root: Path, out: Findings) -> None:
+    """Start date, duration and cadence are within the limits dates.py computes with, and the
+    check-in log's dated rows can be computed for any start date."""
+    found = _organization(docs)
+    if found is None:
+        return
+    doc, data = found
+    program = data["program"]
+    if "start_date" in program:
+        _check(out, doc, ("program", "start_date"), dates.parse_date, program["start_date"])
+    _check(out, doc, ("program", "duration"), dates.PROGRAM_DURATION.check, program["duration"])
+    _check(out, doc, ("program", "cadence"), dates.CADENCE.check, program["cadence"])
+    for _, sheets in _by_kind(docs, "worksheets"):
+        rows = sheets["check_in_log"]["rows"]
+        _check(out, doc, ("program", "cadence"), dates.check_schedule, program["cadence"], rows)
+
+
+def check_durations(docs: list[Document], root: Path, out: Findings) -> None:
+    """Milestones fall at least a day after the start and within the program (stretch goals:
+    within five years); KPI periods are within their limits."""
+    found = _organization(docs)
+    program_duration = found[1]["program"]["duration"] if found else None
+    for doc in docs:
+        if doc.kind not in ("goal", "measurement") or not doc.loaded:
+            continue
+        data = doc.loaded.data
+        for i, milestone in enumerate(data.get("milestones", []) if doc.kind == "goal" else []):
+            path = ("milestones", i, "due")
+            if program_duration is None:
+                _check(out, doc, path, dates.MILESTONE.check, milestone["due"])
+            else:
+                stretch = data["horizon"] == "stretch"
+                check = partial(dates.check_milestone, stretch=stretch)
+                _check(out, doc, path, check, milestone["due"], program_duration)
+        for i, kpi in enumerate(data.get("kpis") or []):
+            _check(out, doc, ("kpis", i, "period"), dates.KPI_PERIOD.check, kpi["period"])
+
+
+def check_enabled_goals(docs: list[Document], root: Path, out: Findings) -> None:
+    """At least one goal is published (the home page, the SMART guide and the booklets need
+    one); a disabled worked example is a warning, since the guide shows another goal."""
+    found = _organization(docs)
+    if found is None:
+        return
+    org_doc, org = found
+    disabled = disabled_ids(org)
+    goals = list(_by_kind(docs, "goal"))
+    if len(goals) < len(out.goal_ids):
+        return  # a goal file failed to load or validate: it is reported, and may be enabled
+    enabled = sorted(doc.stem for doc, data in goals if is_enabled(doc.stem, data, disabled))
+    if not goals:
+        out.problems.append(
+            Problem(
+                "content/goals", 0, 0, "$",
+                "the catalog has no goals; add one under content/goals/<audience>/",
+            )
+        )  # fmt: skip
+        return
+    if not enabled:
+        message = (
+            "every goal is disabled (by disabled_goals here, or `enabled: false` in the goal "
+            "files); keep at least one goal enabled"
+        )
+        if disabled:
+            out.add(org_doc, ("disabled_goals",), message, key=True)
+        else:
+            first = next(doc for doc, _ in goals)
+            out.add(first, ("enabled",), message)
+        return
+    for doc, data in _by_kind(docs, "smart"):
+        example = data["worked_example"]
+        if example in out.goal_ids and example not in enabled:
+            published = [(doc.stem, data) for doc, data in goals if doc.stem in enabled]
+            ordered = [gid for gid, _ in sorted(published, key=lambda g: catalog_order(*g))]
+            shown = worked_example_id(example, ordered)
+            out.add(
+                doc,
+                ("worked_example",),
+                f"goal '{example}' is disabled; the SMART guide shows '{shown}' instead",
+                severity=Severity.WARNING,
+            )
+
+
 def check_pages(docs: list[Document], root: Path, out: Findings) -> None:
     """A page starts with a `# Title` line."""
     for doc in docs:
@@ -275,6 +371,9 @@ RULES: tuple[Rule, ...] = (
     check_worksheets,
     check_kpi_ids,
     check_pages,
+    check_program,
+    check_durations,
+    check_enabled_goals,
 )
 
 

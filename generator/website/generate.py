@@ -206,11 +206,7 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
     render("index.md", "index.md", welcome=welcome, guide_pages=guide_pages)
     for p in guide_pages:
         render("page.md", f"guide/{p.slug}.md", content_page=p)
-    example = (
-        catalog.goal(catalog.smart.worked_example)
-        if catalog.smart.worked_example in {g.id for g in catalog.goals}
-        else catalog.goals[0]
-    )
+    example = catalog.goal(catalog.smart.worked_example)  # a published goal (selection.py)
     render("smart.md", "smart.md", smart=catalog.smart, example=example)
     for audience in common["audiences"]:
         render(
