@@ -45,6 +45,7 @@ from generator.catalog.selection import (
 )
 from generator.dates import Duration, parse_date
 from generator.load.documents import Document
+from generator.load.locales import merged_strings
 from generator.load.yaml_safe import flatten_keys
 from generator.safety.richtext import render_rich
 from generator.smart import join, parse_statement, rename_text
@@ -313,9 +314,11 @@ def build_catalog(root: Path, documents: list[Document]) -> Catalog:
         title, body = _page_title_and_body(doc.text)
         pages.append(Page(doc.stem, b.t(title), b.rich(body)))
 
-    locale = next(d for d in by_kind.get("locale", []) if d.stem == organization.language)
-    assert locale.loaded is not None
-    strings = {".".join(k): b.t(v) for k, v in flatten_keys(locale.loaded.data).items()}
+    overrides: dict[str, str] = {}
+    for doc in by_kind.get("locale", []):
+        if doc.stem == organization.language and doc.loaded is not None:
+            overrides = {".".join(map(str, k)): v for k, v in flatten_keys(doc.loaded.data).items()}
+    strings = {k: b.t(v) for k, v in merged_strings(organization.language, overrides).items()}
 
     return Catalog(
         root=root.resolve(),

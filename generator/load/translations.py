@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.load.documents import Document
+from generator.load.locales import shipped_languages
 from generator.load.yaml_safe import Loaded, PathKey, json_path
 from generator.problems import Problem, Severity
 
@@ -55,9 +56,9 @@ LANGUAGE_CODE = re.compile(r"[a-z]{2}\Z")  # as organization.yml's `language`
 
 
 def publishable_languages(docs: list[Document], language: str) -> set[str]:
-    """Languages a build can publish: those with a locale file, and the configured one (whose
-    missing locale is reported at organization.yml)."""
-    return {d.stem for d in docs if d.kind == "locale"} | {language}
+    """Languages a build can publish: the shipped ones, those with a locale file in the catalog,
+    and the configured one (whose missing strings are reported at organization.yml)."""
+    return {d.stem for d in docs if d.kind == "locale"} | set(shipped_languages()) | {language}
 
 
 def translation_problem(
@@ -80,8 +81,9 @@ def translation_problem(
         )
     if lang not in languages:
         return (
-            f"no content/locales/{lang}.yml, so the catalog cannot publish '{lang}' and this"
-            f" translation is never used; add the locale or remove {folder}"
+            f"the tool ships no UI strings for '{lang}' and there is no content/locales/{lang}.yml,"
+            f" so the catalog cannot publish '{lang}' and this translation is never used;"
+            f" add the locale or remove {folder}"
         )
     return None
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined
 
 from generator import __version__
+from generator.load.locales import shipped_languages
 from generator.problems import HandbookError
 from generator.resources import project_dir
 
@@ -34,9 +35,9 @@ def create_repository(dest: Path, name: str | None = None, language: str | None 
     if dest.exists() and any(dest.iterdir()):
         raise TargetNotEmpty(f"{dest} is not empty; choose a new folder")
     source = project_dir()
-    if language and not (source / "content" / "locales" / f"{language}.yml").is_file():
-        shipped = sorted(p.stem for p in (source / "content" / "locales").glob("*.yml"))
-        raise HandbookError(f"no shipped locale '{language}'; choose one of {', '.join(shipped)}")
+    if language and language not in shipped_languages():
+        shipped = ", ".join(shipped_languages())
+        raise HandbookError(f"no shipped locale '{language}'; choose one of {shipped}")
     dest.mkdir(parents=True, exist_ok=True)
     for item in COPIED:
         src = source / item

@@ -17,10 +17,12 @@ from generator.catalog.selection import (
 )
 from generator.dates import DateRangeError
 from generator.load.documents import Document
+from generator.load.locales import reference_keys, shipped_languages
 from generator.load.yaml_safe import PathKey, flatten_keys, json_path
 from generator.problems import Problem, Severity
 from generator.smart import statement_issues
 from generator.validate.images import check_logo
+from generator.website.theme import theme_language
 
 SMART_ORDER = ("specific", "measurable", "achievable", "relevant", "time_bound")
 
@@ -156,9 +158,21 @@ def check_organization(docs: list[Document], root: Path, out: Findings) -> None:
                 )
         language = data.get("language")
         locale_file = root / "content" / "locales" / f"{language}.yml"
-        if isinstance(language, str) and not locale_file.is_file():
+        shipped = shipped_languages()
+        if isinstance(language, str) and theme_language(language) != language:
             out.add(
-                doc, ("language",), f"no content/locales/{language}.yml for language '{language}'"
+                doc,
+                ("language",),
+                f"Material for MkDocs has no interface strings for '{language}'; its own labels"
+                " (search, navigation) stay English",
+                severity=Severity.WARNING,
+            )
+        if isinstance(language, str) and language not in shipped and not locale_file.is_file():
+            out.add(
+                doc,
+                ("language",),
+                f"no UI strings for language '{language}': the tool ships {', '.join(shipped)};"
+                f" for another language add content/locales/{language}.yml",
             )
 
 
@@ -178,23 +192,31 @@ def contrast_ratio(a: str, b: str) -> float:
 
 
 def check_locales(docs: list[Document], root: Path, out: Findings) -> None:
-    """Every locale has exactly the keys of en.yml."""
-    locales = dict((doc.stem, (doc, data)) for doc, data in _by_kind(docs, "locale"))
-    if "en" not in locales:
-        if not (root / "content" / "locales" / "en.yml").exists():
-            out.problems.append(
-                Problem("content/locales/en.yml", 0, 0, "$", "required file is missing")
-            )
-        return
-    reference = flatten_keys(locales["en"][1])
-    for lang, (doc, data) in sorted(locales.items()):
-        if lang == "en":
-            continue
-        keys = flatten_keys(data)
-        for missing in sorted(set(reference) - set(keys)):
-            out.add(doc, missing[:-1], f"missing key '{'.'.join(missing)}' (present in en.yml)")
-        for extra in sorted(set(keys) - set(reference)):
-            out.add(doc, extra, f"key '{'.'.join(extra)}' is not in en.yml", key=True)
+    """A catalog's locale file sets only keys the tool knows; gaps in a language the tool does
+    not ship are filled from English (a warning each)."""
+    known = reference_keys()
+    shipped = shipped_languages()
+    for doc, data in _by_kind(docs, "locale"):
+        keys = {".".join(map(str, k)): k for k in flatten_keys(data)}
+        for name, path in sorted(keys.items()):
+            if name not in known:
+                out.add(
+                    doc,
+                    path,
+                    f"unknown UI string '{name}'{_suggest(name, set(known))}"
+                    " (the keys are those of generator/locales/en.yml)",
+                    key=True,
+                )
+        if doc.stem not in shipped:
+            missing = sorted(known - set(keys))
+            if missing:
+                out.add(
+                    doc,
+                    (),
+                    f"{len(missing)} UI string(s) missing for '{doc.stem}' use English, e.g. "
+                    + ", ".join(missing[:3]),
+                    severity=Severity.WARNING,
+                )
 
 
 def check_smart(docs: list[Document], root: Path, out: Findings) -> None:

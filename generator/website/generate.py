@@ -22,6 +22,7 @@ from generator.safety.logo import catalog_logo
 from generator.templating import render_bounded, template_environment
 from generator.website.brand import brand_css
 from generator.website.escape import finalize, md_html, md_text
+from generator.website.theme import theme_language
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
@@ -271,7 +272,7 @@ def mkdocs_config(catalog: Catalog, build_dir: Path, logo_name: str) -> dict[str
         "copyright": f"{org.name}",
         "theme": {
             "name": "material",
-            "language": org.language,
+            "language": theme_language(org.language),
             "logo": f"assets/{logo_name}",
             "favicon": f"assets/{logo_name}",
             "palette": [

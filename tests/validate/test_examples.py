@@ -127,8 +127,9 @@ def _page_without_title(root: Path) -> None:
     (root / "content/pages/welcome.md").write_text("Hello without a title.\n")
 
 
-def _locale_missing_key(root: Path) -> None:
-    (root / "content/locales/de.yml").write_text("site:\n  other: Hallo\n")
+def _locale_unknown_key(root: Path) -> None:
+    (root / "content/locales").mkdir(exist_ok=True)
+    (root / "content/locales/de.yml").write_text("site:\n  nav:\n    hmoe: Hallo\n")
 
 
 SPECIAL_CASES = {
@@ -144,7 +145,11 @@ SPECIAL_CASES = {
     "yaml-extension": (_yaml_extension, "content/goals/mentee/alpha.yaml", ".yml, not .yaml"),
     "goal-in-unknown-folder": (_wrong_folder, "content/goals/mentees/gamma.yml", "belong in"),
     "page-without-title": (_page_without_title, "content/pages/welcome.md:1:", "# Title"),
-    "locale-keys-differ": (_locale_missing_key, "content/locales/de.yml:", "missing key '"),
+    "locale-unknown-key": (
+        _locale_unknown_key,
+        "content/locales/de.yml:3:5",
+        "unknown UI string 'site.nav.hmoe'; did you mean 'site.nav.home'?",
+    ),
 }
 
 

@@ -25,8 +25,8 @@ def german(tmp_path: Path) -> Path:
     root = make_repo("minimal", tmp_path / "repo")
     org = root / "content/organization.yml"
     org.write_text(org.read_text().replace("language: en", "language: de"))
-    en = (root / "content/locales/en.yml").read_text()
-    (root / "content/locales/de.yml").write_text(en.replace("Home", "Startseite"))
+    (root / "content/locales").mkdir()
+    (root / "content/locales/de.yml").write_text("site:\n  nav:\n    home: Startseite\n")
     overlay = root / "content/translations/de/goals/mentee/alpha.yml"
     overlay.parent.mkdir(parents=True)
     overlay.write_text(ALPHA_DE)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.load.locales import PACKAGE_LOCALES
 from generator.load.yaml_safe import load_yaml
 
 PAYLOADS = [
@@ -90,6 +91,11 @@ def poison_repository(root: Path, pack: str) -> None:
     """Poison every content file of the repository at root with the pack (MARKER first)."""
     pack = f"{MARKER} {pack}"
     content = root / "content"
+    # UI strings ship with the package; an override of every key carries the payloads there too.
+    override = content / "locales" / "en.yml"
+    if not override.exists():
+        override.parent.mkdir(parents=True, exist_ok=True)
+        override.write_text((PACKAGE_LOCALES / "en.yml").read_text(encoding="utf-8"))
     for path in sorted(content.glob("**/*.yml")):
         data = load_yaml(path.read_text()).data
         poisoned = poison(data, pack, brand=path.name == "organization.yml")
