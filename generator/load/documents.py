@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing as mp
 import os
 import re
 import stat
@@ -11,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.load.yaml_safe import Loaded, YamlProblem, json_path, load_yaml
+from generator.pool import pool_map
 from generator.problems import Problem
 from generator.safety.text import printable, text_problems
 
@@ -292,11 +292,7 @@ def _read_star(item: tuple[Path, str, str]) -> Document | list[Problem]:
 
 def _read_all(items: list[tuple[Path, str, str]]) -> list[Document | list[Problem]]:
     """read_document for each item, in order; on every core for large catalogs."""
-    cores = os.cpu_count() or 1
-    if len(items) < PARALLEL_MIN_FILES or cores < 2 or "fork" not in mp.get_all_start_methods():
-        return [read_document(*item) for item in items]
-    with mp.get_context("fork").Pool(cores) as pool:
-        return pool.map(_read_star, items, chunksize=64)
+    return list(pool_map(_read_star, items, min_parallel=PARALLEL_MIN_FILES, chunksize=64))
 
 
 def _unknown_file_hint(parts: tuple[str, ...]) -> str:

@@ -8,7 +8,6 @@ import hashlib
 import importlib.metadata
 import logging
 import math
-import multiprocessing as mp
 import os
 import shutil
 from collections.abc import Callable, Iterable
@@ -25,6 +24,7 @@ from generator.catalog.model import Catalog, Form, Goal, Kpi, Milestone
 from generator.dates import Duration, schedule
 from generator.outputs import WorksheetFile, worksheet_files
 from generator.pdf.fetcher import FONT_DIR, PACKAGE_ASSETS, SafeFetcher, fetcher_for
+from generator.pool import pool_map, shared
 from generator.problems import BuildFailed
 from generator.safety.logo import catalog_logo
 from generator.templating import render_bounded, template_environment
@@ -299,20 +299,22 @@ def _render_job(renderer: Renderer, job: Job, out_dir: Path, cache_dir: Path | N
 
 
 PARALLEL_MIN_JOBS = 6  # below this, starting workers costs more than it saves
-_FORKED: dict[str, Any] = {}
 
 
 def _render_forked(index: int) -> tuple[int, bool, list[str], list[str]]:
-    renderer: Renderer = _FORKED["renderer"]
+    """One job, in a worker (or in the parent for small sets); returns what the parent needs."""
+    job = shared()
+    renderer: Renderer = job["renderer"]
     before = len(renderer.fetcher.refused)
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
+    in_worker = os.getpid() != job["parent"]
+    if in_worker:  # WeasyPrint reports problems as log records: hand them back to the parent
+        logger.addHandler(collect)
     try:
-        rendered = _render_job(renderer, _FORKED["jobs"][index], _FORKED["out"], _FORKED["cache"])
+        rendered = _render_job(renderer, job["jobs"][index], job["out"], job["cache"])
     finally:
         logger.removeHandler(collect)
-    # WeasyPrint reports problems as log records: hand them back to the parent's logger.
     return index, rendered, renderer.fetcher.refused[before:], collect.messages
 
 
@@ -330,31 +332,28 @@ def run_jobs(
     """
     rendered = 0
     refused = list(renderer.fetcher.refused)
-    cores = os.cpu_count() or 1
-    parallel = len(jobs) >= PARALLEL_MIN_JOBS and cores > 1 and "fork" in mp.get_all_start_methods()
-    if parallel:
-        for paper in {job.paper for job in jobs}:
-            renderer.stylesheets(paper)  # parse once, before forking
-        _FORKED.update(renderer=renderer, jobs=jobs, out=out_dir, cache=cache_dir)
-        try:
-            with mp.get_context("fork").Pool(cores) as pool:
-                for n, (index, was_rendered, job_refused, warnings) in enumerate(
-                    pool.imap_unordered(_render_forked, range(len(jobs))), 1
-                ):
-                    rendered += was_rendered
-                    refused += job_refused
-                    for message in warnings:
-                        logging.getLogger("weasyprint").warning("%s: %s", jobs[index].path, message)
-                    if progress:
-                        progress(n, len(jobs), jobs[index].path)
-        finally:
-            _FORKED.clear()
-    else:
-        for n, job in enumerate(jobs, 1):
-            rendered += _render_job(renderer, job, out_dir, cache_dir)
-            if progress:
-                progress(n, len(jobs), job.path)
-        refused = renderer.fetcher.refused
+    for paper in {job.paper for job in jobs}:
+        renderer.stylesheets(paper)  # parse once, before forking
+    results = pool_map(
+        _render_forked,
+        range(len(jobs)),
+        min_parallel=PARALLEL_MIN_JOBS,
+        shared={
+            "renderer": renderer,
+            "jobs": jobs,
+            "out": out_dir,
+            "cache": cache_dir,
+            "parent": os.getpid(),
+        },
+        ordered=False,
+    )
+    for n, (index, was_rendered, job_refused, warnings) in enumerate(results, 1):
+        rendered += was_rendered
+        refused += job_refused
+        for message in warnings:  # from a worker's log: hand them to this process's logger
+            logging.getLogger("weasyprint").warning("%s: %s", jobs[index].path, message)
+        if progress:
+            progress(n, len(jobs), jobs[index].path)
     if refused:
         listed = "\n  ".join(sorted(set(refused)))
         raise BuildFailed(f"worksheets tried to load files they may not read:\n  {listed}")

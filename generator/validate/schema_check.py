@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import multiprocessing as mp
-import os
 import re
 from functools import cache
 from typing import Any
@@ -16,6 +14,7 @@ from referencing.jsonschema import DRAFT202012
 
 from generator.load.documents import Document
 from generator.load.yaml_safe import is_yaml11_bool, json_path
+from generator.pool import cores, pool_map, shared
 from generator.problems import Problem
 from generator.schemas import SCHEMA_BY_KIND, load_schemas
 
@@ -150,21 +149,18 @@ _FORKED_DOCUMENTS: list[Document] = []
 
 
 def _check_slice(bounds: tuple[int, int]) -> list[list[Problem]]:
-    return [check_schema(doc) for doc in _FORKED_DOCUMENTS[bounds[0] : bounds[1]]]
+    documents: list[Document] = shared()["documents"]
+    return [check_schema(doc) for doc in documents[bounds[0] : bounds[1]]]
 
 
 def check_schemas(docs: list[Document]) -> list[list[Problem]]:
     """check_schema for each document, on every core for large catalogs (same results, in order)."""
-    global _FORKED_DOCUMENTS
-    cores = os.cpu_count() or 1
-    if len(docs) < PARALLEL_MIN_DOCUMENTS or cores < 2 or "fork" not in mp.get_all_start_methods():
+    if len(docs) < PARALLEL_MIN_DOCUMENTS:
         return [check_schema(doc) for doc in docs]
     _validators()  # build once, before forking, so workers inherit them
-    _FORKED_DOCUMENTS = docs  # workers inherit the parsed documents: nothing is pickled but results
-    step = -(-len(docs) // (cores * 4))
+    step = -(-len(docs) // (cores() * 4))
     slices = [(i, min(i + step, len(docs))) for i in range(0, len(docs), step)]
-    try:
-        with mp.get_context("fork").Pool(cores) as pool:
-            return [problems for part in pool.map(_check_slice, slices) for problems in part]
-    finally:
-        _FORKED_DOCUMENTS = []
+    parts = pool_map(
+        _check_slice, slices, min_parallel=2, shared={"documents": docs}
+    )  # workers inherit the parsed documents: nothing is pickled but results
+    return [problems for part in parts for problems in part]

@@ -1,0 +1,74 @@
+"""The one worker pool: every parallel job (reading, schema checks, PDFs) maps through here.
+
+Workers are forked from the warm parent, so what the job needs (parsed stylesheets, validators,
+documents) is inherited through `shared` instead of pickled; only items and results travel.
+Workers ignore Ctrl-C, so an interrupt reaches the parent alone, which stops the pool and raises
+KeyboardInterrupt once; an exception in a worker is raised in the parent as itself. Small jobs,
+one core, or a platform without fork run in the calling process with the same results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_SHARED: dict[str, Any] = {}
+
+
+def shared() -> dict[str, Any]:
+    """What the parent passed as `shared` to the running map (inherited by forked workers)."""
+    return _SHARED
+
+
+def cores() -> int:
+    """Cores this process may use (the affinity mask, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def pool_map(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    min_parallel: int,
+    shared: dict[str, Any] | None = None,
+    ordered: bool = True,
+    chunksize: int = 1,
+) -> Iterator[R]:
+    """func(item) for every item; on every core when there are at least `min_parallel` items.
+
+    `func` must be a module-level function (workers look it up by name). With ordered=False
+    results arrive as they finish (for progress bars); callers then carry the item's index.
+    """
+    n = cores()
+    parallel = len(items) >= min_parallel and n > 1 and "fork" in mp.get_all_start_methods()
+    _SHARED.clear()
+    _SHARED.update(shared or {})
+    try:
+        if not parallel:
+            yield from (func(item) for item in items)
+            return
+        pool = mp.get_context("fork").Pool(min(n, len(items)), initializer=_ignore_interrupts)
+        try:
+            mapper = pool.imap if ordered else pool.imap_unordered
+            yield from mapper(func, items, chunksize)
+            pool.close()
+        except BaseException:
+            pool.terminate()  # Ctrl-C or a worker's error: stop every worker now
+            raise
+        finally:
+            pool.join()
+    finally:
+        _SHARED.clear()

@@ -1,0 +1,85 @@
+"""The one worker pool: same results as serial, errors raised as themselves, Ctrl-C stops all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.pool import cores, pool_map, shared
+from generator.problems import HandbookError
+from tests.conftest import copy_repository
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _square_plus(x: int) -> tuple[int, int]:
+    return x, x * x + shared()["offset"]
+
+
+def _fail_on_seven(x: int) -> int:
+    if x == 7:
+        raise HandbookError(f"item {x} is bad")
+    return x
+
+
+def test_parallel_results_equal_serial_results() -> None:
+    items = list(range(200))
+    serial = list(pool_map(_square_plus, items, min_parallel=10**9, shared={"offset": 3}))
+    parallel = list(pool_map(_square_plus, items, min_parallel=1, shared={"offset": 3}))
+    unordered = sorted(
+        pool_map(_square_plus, items, min_parallel=1, shared={"offset": 3}, ordered=False)
+    )
+    assert serial == parallel == unordered == [(x, x * x + 3) for x in items]
+    assert shared() == {}  # nothing lingers for the next job
+
+
+@pytest.mark.skipif(cores() < 2, reason="needs two cores to fork workers")
+def test_a_worker_error_reaches_the_parent_as_itself() -> None:
+    with pytest.raises(HandbookError, match="item 7 is bad"):
+        list(pool_map(_fail_on_seven, list(range(20)), min_parallel=1))
+
+
+def test_ctrl_c_during_a_build_stops_every_worker_and_publishes_nothing(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    first = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--root", str(root), "--no-pdf"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert first.returncode == 0, first.stderr
+    before = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--root", str(root), "--paper", "a4"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    cache = root / ".cache" / "worksheets"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (cache.is_dir() and any(cache.glob("*.pdf"))):
+        time.sleep(0.1)  # wait until PDFs are being rendered by the workers
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: the whole group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert "interrupted; nothing was published" in err
+    assert err.count("Traceback") == 0 and "This is a bug" not in err
+    assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == before
+    assert list((root / ".cache" / "staging").iterdir()) == []
+    leftover = subprocess.run(
+        ["pgrep", "-f", f"generator build --root {root}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert leftover.stdout.strip() == ""
