@@ -43,6 +43,12 @@ def _validators() -> dict[str, Draft202012Validator]:
     return validators
 
 
+def inlined_schema(kind: str) -> dict[str, Any]:
+    """The schema a kind of document is validated against, with its `$ref`s inlined."""
+    schema: dict[str, Any] = _validators()[kind].schema
+    return schema
+
+
 def _inline_refs(node: Any, resolver: Any, active: tuple[str, ...]) -> Any:
     """The schema with every non-recursive `$ref` replaced by its target.
 
