@@ -135,3 +135,12 @@ def test_new_scaffold_in_german_validates_without_warnings(tmp_path: Path) -> No
     assert code == 0 and "The catalog is valid (0 warning(s))." in output, output
     code, output = run("new", str(tmp_path / "fr"), "--language", "fr")
     assert code == 1 and "no shipped locale 'fr'; choose one of de, en" in output
+
+
+def test_new_accepts_any_unicode_name_as_written(tmp_path: Path) -> None:
+    target = tmp_path / "cafe"
+    code, output = run("new", str(target), "--name", "Café Ñandú 日本")
+    assert code == 0, output
+    assert 'name: "Café Ñandú 日本"' in (target / "content/organization.yml").read_text("utf-8")
+    code, output = run("validate", "--root", str(target))
+    assert code == 0, output

@@ -24,7 +24,8 @@ class TargetNotEmpty(HandbookError):
 
 def _set_top_level(text: str, key: str, value: str) -> str:
     """Replace a top-level `key: value` line, keeping comments and layout (JSON is valid YAML)."""
-    new, count = re.subn(rf"(?m)^{key}: .*$", f"{key}: {json.dumps(value)}", text, count=1)
+    line = f"{key}: {json.dumps(value, ensure_ascii=False)}"  # the name as written, any script
+    new, count = re.subn(rf"(?m)^{key}: .*$", lambda _: line, text, count=1)
     if count != 1:
         raise HandbookError(f"organization.yml has no top-level '{key}:' line to set")
     return new

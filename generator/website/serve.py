@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from generator.problems import HandbookError
 from generator.validate.check import check_repository
 from generator.validate.report import report_text
 from generator.website.build import build_site
@@ -36,7 +37,21 @@ def show_errors(site_dir: Path, report: str) -> None:
 
 
 def rebuild(root: Path, site_dir: Path) -> bool:
-    """Validate and build into the preview folder; on errors show them. True when built."""
+    """Validate and build into the preview folder; on errors show them. True when built.
+
+    Nothing escapes: an exception in a watcher callback would stop live reloading, so every
+    failure (invalid content, a broken override, a bug) is shown and the server goes on.
+    """
+    try:
+        return _rebuild(root, site_dir)
+    except Exception as exc:
+        message = exc.format_message() if isinstance(exc, HandbookError) else repr(exc)
+        click.echo(f"Error: {message}", err=True)
+        show_errors(site_dir, message)
+        return False
+
+
+def _rebuild(root: Path, site_dir: Path) -> bool:
     outcome = check_repository(root)
     if outcome.problems:
         click.echo(report_text(outcome.problems), err=True)
@@ -45,9 +60,9 @@ def rebuild(root: Path, site_dir: Path) -> bool:
         return False
     try:
         build_site(outcome.catalog, root / "build", site_dir)
-    except Exception as exc:  # a broken override or template: show it, keep serving
-        click.echo(f"Error: {exc}", err=True)
-        show_errors(site_dir, str(exc))
+    except HandbookError as exc:  # a broken override or template: show it, keep serving
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        show_errors(site_dir, exc.format_message())
         return False
     return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -53,6 +54,13 @@ def test_serve_rebuilds_on_change_and_survives_errors(tmp_path: Path) -> None:
         _wait_for(url, "The catalog has errors")
         _wait_for(url, "&#x27;whenever&#x27; is not one of")
         goal.write_text(text)
+        _wait_for(url, "Practise one skill")
+        org = root / "content/organization.yml"
+        org_text = org.read_text()
+        assert "start_date:" in org_text
+        org.write_text(re.sub(r"start_date: .*", "start_date: 9999-12-31", org_text))
+        _wait_for(url, "The catalog has errors")
+        org.write_text(org_text)
         _wait_for(url, "Practise one skill")
         assert server.poll() is None, "the server stopped"
     finally:
