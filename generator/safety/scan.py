@@ -34,6 +34,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from generator.pool import pool_map, shared
 from generator.safety.context import Context
 from generator.safety.css import css_problems
 from generator.safety.finding import Finding
@@ -69,10 +70,21 @@ def scan_output(
     theme = load_theme(tuple(Path(d).resolve() for d in theme_dirs))
     context = Context(folder, frozenset(h.lower() for h in allowed_hosts), theme)
     found: list[Finding] = []
-    for rel, path in _files(folder, found):
+    files = list(_files(folder, found))
+    for rel, _ in files:
         found += _name_problems(rel)
-        found += _scan_file(rel, path, context)
+    for problems in pool_map(
+        _scan_shared, files, min_parallel=PARALLEL_MIN_FILES, shared={"context": context}
+    ):
+        found += problems
     return sorted(found)
+
+
+PARALLEL_MIN_FILES = 40  # a default site has ~130 files; a few files scan faster in one process
+
+
+def _scan_shared(item: tuple[str, Path]) -> list[Finding]:
+    return _scan_file(*item, shared()["context"])
 
 
 def _files(folder: Path, found: list[Finding]) -> Iterator[tuple[str, Path]]:
