@@ -170,3 +170,15 @@ def test_a_full_disk_is_reported_with_its_remedy() -> None:
         full.flush()
     message = environment_error(raised.value).format_message()
     assert "disk is full" in message and "This is a bug" not in message
+
+
+def test_an_unwritable_cache_is_a_clear_error_and_the_site_stays(tmp_path: Path) -> None:
+    root = make_repo("minimal", tmp_path / "repo")
+    assert run("build", "--root", str(root), "--no-pdf")[0] == 0
+    before = (root / "site/index.html").read_bytes()
+    (root / ".cache").rename(root / "cache-was-here")
+    (root / ".cache").write_text("not a folder")
+    code, output = run("build", "--root", str(root), "--paper", "a4")
+    assert code == 1
+    assert ".cache" in output and "This is a bug" not in output and "Traceback" not in output
+    assert (root / "site/index.html").read_bytes() == before
