@@ -143,7 +143,12 @@ def test_every_goal_enabled_false_is_an_error(repo_copy: Path) -> None:
         rel = path.relative_to(repo_copy).as_posix()
         edit(repo_copy, rel, "\ntitle:", "\nenabled: false\ntitle:")
     first = "content/goals/mentee/find-a-sponsor.yml"
-    assert_invalid_at(repo_copy, first, line_of(repo_copy, first, "enabled:"), "keep at least one")
+    assert_invalid_at(
+        repo_copy,
+        first,
+        line_of(repo_copy, first, "enabled:"),
+        "every goal file says `enabled: false`",
+    )
 
 
 def test_an_audience_without_goals_is_left_out_everywhere(repo_copy: Path) -> None:
