@@ -127,5 +127,4 @@ def schedule(start: dt.date, every: Duration, count: int) -> list[dt.date]:
 def check_schedule(cadence: str, rows: int) -> None:
     """The check-in log's dates are computable for any start up to MAX_DATE (a roster's pairs
     may start later than organization.yml's start_date); DateRangeError when not."""
-    every = CADENCE.check(cadence)
-    schedule(MAX_DATE, every, rows)
+    schedule(MAX_DATE, Duration.parse(cadence), rows)  # the cadence's limits: CADENCE.check

@@ -349,24 +349,22 @@ def check_enabled_goals(docs: list[Document], root: Path, out: Findings) -> None
         )  # fmt: skip
         return
     if not enabled:
-        message = (
-            "every goal is disabled (by disabled_goals here, or `enabled: false` in the goal "
-            "files); keep at least one goal enabled"
-        )
+        keep = "keep at least one goal enabled (the handbook and its booklets need one)"
         if disabled:
+            message = f"every goal is disabled, here or by `enabled: false`; {keep}"
             out.add(org_doc, ("disabled_goals",), message, key=True)
         else:
-            first = next(doc for doc, _ in goals)
-            out.add(first, ("enabled",), message)
+            first = goals[0][0]
+            out.add(first, ("enabled",), f"every goal file says `enabled: false`; {keep}")
         return
-    for doc, data in _by_kind(docs, "smart"):
-        example = data["worked_example"]
+    for smart_doc, smart in _by_kind(docs, "smart"):
+        example = smart["worked_example"]
         if example in out.goal_ids and example not in enabled:
-            published = [(doc.stem, data) for doc, data in goals if doc.stem in enabled]
-            ordered = [gid for gid, _ in sorted(published, key=lambda g: catalog_order(*g))]
+            published = [(d.stem, g) for d, g in goals if d.stem in enabled]
+            ordered = [gid for gid, _ in sorted(published, key=lambda p: catalog_order(*p))]
             shown = worked_example_id(example, ordered)
             out.add(
-                doc,
+                smart_doc,
                 ("worked_example",),
                 f"goal '{example}' is disabled; the SMART guide shows '{shown}' instead",
                 severity=Severity.WARNING,

@@ -143,7 +143,12 @@ def test_every_goal_enabled_false_is_an_error(repo_copy: Path) -> None:
         rel = path.relative_to(repo_copy).as_posix()
         edit(repo_copy, rel, "\ntitle:", "\nenabled: false\ntitle:")
     first = "content/goals/mentee/find-a-sponsor.yml"
-    assert_invalid_at(repo_copy, first, line_of(repo_copy, first, "enabled:"), "keep at least one")
+    assert_invalid_at(
+        repo_copy,
+        first,
+        line_of(repo_copy, first, "enabled:"),
+        "every goal file says `enabled: false`",
+    )
 
 
 def test_an_audience_without_goals_is_left_out_everywhere(repo_copy: Path) -> None:
@@ -303,3 +308,28 @@ def test_a_translation_file_resolving_outside_its_folder_is_refused(tmp_path: Pa
     doc = Document("content/translations/de/goals/mentee/x.yml", "translation", None, "")
     problem = translation_problem(doc, {"de"}, "en", tmp_path)
     assert problem is not None and "leaves content/translations/de/" in problem
+
+
+# --- the one date module ----------------------------------------------------------------------
+
+
+def test_durations_compare_without_a_start_date() -> None:
+    from generator.dates import CADENCE, Duration
+
+    assert Duration.parse("P12M").mean_days() == Duration.parse("P1Y").mean_days()
+    assert CADENCE.check("P52W") == Duration(weeks=52)
+    with pytest.raises(ValueError, match="the cadence P53W is longer than P1Y"):
+        CADENCE.check("P53W")
+
+
+def test_a_date_beyond_python_s_range_is_a_clear_error_not_an_overflow() -> None:
+    import datetime as dt
+
+    from generator.dates import DateRangeError, Duration, parse_date
+
+    with pytest.raises(DateRangeError, match="beyond year 9999"):
+        Duration(days=3_000_000).after(dt.date(2200, 12, 31))
+    with pytest.raises(DateRangeError, match="beyond year 9999"):
+        Duration(years=8000).after(dt.date(2200, 12, 31))
+    with pytest.raises(DateRangeError, match=r"outside 1970-01-01\.\.2200-12-31"):
+        parse_date("9999-12-31")
