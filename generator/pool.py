@@ -12,7 +12,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -46,11 +47,14 @@ def pool_map(
     shared: dict[str, Any] | None = None,
     ordered: bool = True,
     chunksize: int = 1,
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """func(item) for every item; on every core when there are at least `min_parallel` items.
 
     `func` must be a module-level function (workers look it up by name). With ordered=False
     results arrive as they finish (for progress bars); callers then carry the item's index.
+    Consume it inside `contextlib.closing(...)` (or use `pool_list`): an exception raised in the
+    caller's loop body (Ctrl-C during a progress update) then closes the generator at once, which
+    stops the workers before the caller cleans up what they were writing.
     """
     n = cores()
     parallel = len(items) >= min_parallel and n > 1 and "fork" in mp.get_all_start_methods()
@@ -72,3 +76,9 @@ def pool_map(
             pool.join()
     finally:
         _SHARED.clear()
+
+
+def pool_list(func: Callable[[T], R], items: Sequence[T], **options: Any) -> list[R]:
+    """`pool_map` collected into a list, the pool closed whatever happens."""
+    with closing(pool_map(func, items, **options)) as results:
+        return list(results)

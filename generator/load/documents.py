@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.load.yaml_safe import Loaded, YamlProblem, json_path, load_yaml
-from generator.pool import pool_map
+from generator.pool import pool_list
 from generator.problems import Problem
 from generator.safety.text import printable, text_problems
 
@@ -292,7 +292,7 @@ def _read_star(item: tuple[Path, str, str]) -> Document | list[Problem]:
 
 def _read_all(items: list[tuple[Path, str, str]]) -> list[Document | list[Problem]]:
     """read_document for each item, in order; on every core for large catalogs."""
-    return list(pool_map(_read_star, items, min_parallel=PARALLEL_MIN_FILES, chunksize=64))
+    return pool_list(_read_star, items, min_parallel=PARALLEL_MIN_FILES, chunksize=64)
 
 
 def _unknown_file_hint(parts: tuple[str, ...]) -> str:

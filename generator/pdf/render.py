@@ -11,6 +11,7 @@ import math
 import os
 import shutil
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -334,7 +335,7 @@ def run_jobs(
     refused = list(renderer.fetcher.refused)
     for paper in {job.paper for job in jobs}:
         renderer.stylesheets(paper)  # parse once, before forking
-    results = pool_map(
+    pool = pool_map(
         _render_forked,
         range(len(jobs)),
         min_parallel=PARALLEL_MIN_JOBS,
@@ -347,13 +348,14 @@ def run_jobs(
         },
         ordered=False,
     )
-    for n, (index, was_rendered, job_refused, warnings) in enumerate(results, 1):
-        rendered += was_rendered
-        refused += job_refused
-        for message in warnings:  # from a worker's log: hand them to this process's logger
-            logging.getLogger("weasyprint").warning("%s: %s", jobs[index].path, message)
-        if progress:
-            progress(n, len(jobs), jobs[index].path)
+    with closing(pool) as results:  # Ctrl-C in this loop stops the workers at once
+        for n, (index, was_rendered, job_refused, warnings) in enumerate(results, 1):
+            rendered += was_rendered
+            refused += job_refused
+            for message in warnings:  # from a worker's log: hand them to this process's logger
+                logging.getLogger("weasyprint").warning("%s: %s", jobs[index].path, message)
+            if progress:
+                progress(n, len(jobs), jobs[index].path)
     if refused:
         listed = "\n  ".join(sorted(set(refused)))
         raise BuildFailed(f"worksheets tried to load files they may not read:\n  {listed}")

@@ -34,7 +34,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from generator.pool import pool_map, shared
+from generator.pool import pool_list, shared
 from generator.safety.context import Context
 from generator.safety.css import css_problems
 from generator.safety.finding import Finding
@@ -73,7 +73,7 @@ def scan_output(
     files = list(_files(folder, found))
     for rel, _ in files:
         found += _name_problems(rel)
-    for problems in pool_map(
+    for problems in pool_list(
         _scan_shared, files, min_parallel=PARALLEL_MIN_FILES, shared={"context": context}
     ):
         found += problems

@@ -14,7 +14,7 @@ from referencing.jsonschema import DRAFT202012
 
 from generator.load.documents import Document
 from generator.load.yaml_safe import is_yaml11_bool, json_path
-from generator.pool import cores, pool_map, shared
+from generator.pool import cores, pool_list, shared
 from generator.problems import Problem
 from generator.schemas import SCHEMA_BY_KIND, load_schemas
 
@@ -166,7 +166,7 @@ def check_schemas(docs: list[Document]) -> list[list[Problem]]:
     _validators()  # build once, before forking, so workers inherit them
     step = -(-len(docs) // (cores() * 4))
     slices = [(i, min(i + step, len(docs))) for i in range(0, len(docs), step)]
-    parts = pool_map(
+    parts = pool_list(
         _check_slice, slices, min_parallel=2, shared={"documents": docs}
     )  # workers inherit the parsed documents: nothing is pickled but results
     return [problems for part in parts for problems in part]
