@@ -25,8 +25,8 @@ ZWSP = "\u200b"
 def escape(text: str) -> str:
     """Contributor text as inert GitHub Markdown: shown as written, never markup or mention."""
     text = " ".join(text.split())  # one line: no headings, lists, tables or code blocks
+    text = PUNCTUATION.sub(r"\\\1", text)  # first, so the entities below stay whole
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = PUNCTUATION.sub(r"\\\1", text)
     return text.replace("@", "@" + ZWSP)
 
 
@@ -99,11 +99,17 @@ def _changed_blocks(
     for key in order:
         title = next(getattr(lang, attr).titles.get(key) for lang in languages)
         lines.append(f"- {label} {escape(title or key)} ({code(key)}):")
+        shown: list[FieldChange] = []
         for lang in languages:
-            changes = getattr(lang, attr).changed.get(key)
-            if changes:
-                lines += _field_lines(changes, lang.language, several)
+            changes = _unseen(getattr(lang, attr).changed.get(key, []), shown)
+            lines += _field_lines(changes, lang.language, several)
+            shown += changes
     return lines
+
+
+def _unseen(changes: list[FieldChange], shown: list[FieldChange]) -> list[FieldChange]:
+    """Changes another language did not already show (a URL or number is the same in all)."""
+    return [c for c in changes if c not in shown]
 
 
 def to_markdown(review: Review, artifacts_url: str | None = None) -> str:
@@ -123,11 +129,15 @@ def to_markdown(review: Review, artifacts_url: str | None = None) -> str:
     items = _item_lines("Goal", main.goals) + _item_lines("Page", main.pages)
     items += _changed_blocks(review.languages, "goals", "Goal changed:", several)
     items += _changed_blocks(review.languages, "pages", "Page changed:", several)
+    shown: dict[str, list[FieldChange]] = {}
     for lang in review.languages:
         for name, changes in lang.sections.items():
-            out_name = "UI strings" if name == "strings" else f"{name} settings"
-            items.append(f"- {escape(out_name)} changed:")
-            items += _field_lines(changes, lang.language, several)
+            changes = _unseen(changes, shown.setdefault(name, []))
+            if changes:
+                label = "UI strings" if name == "strings" else f"{name} settings"
+                items.append(f"- {escape(label)} changed:")
+                items += _field_lines(changes, lang.language, several)
+                shown[name] += changes
     if items:
         out += ["", "#### Content", "", *items]
     site = main.site_pages
