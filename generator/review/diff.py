@@ -20,6 +20,7 @@ from generator.problems import Problem
 from generator.review.changes import LanguageChanges, compare_catalogs, new_link_hosts
 from generator.review.git import changed_paths, export_tree, open_repository, resolve_base
 from generator.review.worksheets import WorksheetChange, compare_worksheets, render_side
+from generator.templating import OVERRIDES
 from generator.validate.check import Outcome, check_repository
 
 # Files that are code, not content: the owners review them (CODEOWNERS), whatever they do.
@@ -27,6 +28,7 @@ CODE_PATHS = (
     "overrides/", "schemas/", ".github/", "mkdocs.yml", ".gitlab-ci.yml",
     ".pre-commit-config.yaml", "requirements.txt", "pyproject.toml", "CODEOWNERS",
 )  # fmt: skip
+TEMPLATE_OVERRIDES = f"{OVERRIDES.as_posix()}/"  # read by render_pages and the worksheets
 OUTPUT_PATHS = (".cache/", "site/", "build/", "public/")  # build outputs are never changes
 
 
@@ -81,14 +83,15 @@ def catalog_languages(root: Path) -> list[str]:
 
 def _relocated(catalog: Catalog, head_root: Path, changed: set[str]) -> Catalog:
     """BASE's catalog as if it lay in the working tree, when every file its rendering reads
-    besides the Catalog (the logo, overrides/) is the same on both sides; else as it is."""
+    besides the Catalog (the logo, the templates in overrides/handbook/) is the same on both
+    sides; else as it is. (The theme files in overrides/ shape only the MkDocs site.)"""
     base_root = catalog.root
     logo = catalog.organization.logo
     try:
         rel = logo.relative_to(base_root.resolve()).as_posix()
     except ValueError:
         return catalog
-    if rel in changed or any(p.startswith("overrides/") for p in changed):
+    if rel in changed or any(p.startswith(TEMPLATE_OVERRIDES) for p in changed):
         return catalog
     org = dataclasses.replace(catalog.organization, logo=head_root.resolve() / rel)
     return dataclasses.replace(catalog, root=head_root.resolve(), organization=org)
