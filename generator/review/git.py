@@ -69,7 +69,9 @@ def open_repository(root: Path) -> Repository:
 
 
 def _commit(repo: Repository, rev: str) -> str | None:
-    sha = repo.git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    sha = repo.git(
+        "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False
+    )
     return sha.strip() or None
 
 
