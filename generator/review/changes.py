@@ -38,8 +38,11 @@ def flatten(value: Any, path: str = "") -> dict[str, str]:
             k: v for key in sorted(value) for k, v in flatten(value[key], _key(path, key)).items()
         }
     if isinstance(value, (tuple, list)):
-        if all(isinstance(v, str) for v in value) and path.endswith(("tags", "related", "paper")):
-            return {path: ", ".join(value)}  # short id lists read best on one line
+        if value and all(isinstance(v, str) for v in value):
+            # One field per list: an inserted question then reads as one insertion, not as a
+            # change of every question after it.
+            short = path.endswith(("tags", "related", "paper"))
+            return {path: (", " if short else " · ").join(value)}
         return {
             k: v for i, item in enumerate(value) for k, v in flatten(item, f"{path}[{i}]").items()
         }
