@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -31,8 +32,6 @@ def make_repository(root: Path, source: Path | None = None) -> Path:
         org = root / "content/organization.yml"
         org.write_text(org.read_text().replace("paper: [a4, letter]", "paper: [a4]"))
     else:
-        import shutil
-
         shutil.copytree(source, root)
     (root / ".gitignore").write_text(".cache/\nsite/\nbuild/\n")
     git(root, "init", "-q", "-b", "main")
