@@ -301,3 +301,44 @@ def new(directory: Path, name: str | None, language: str | None) -> None:
 
     create_repository(directory, name=name, language=language)
     click.echo(f"Created {directory}. Next: cd {directory} && handbook validate && handbook serve")
+
+
+@main.command()
+@root_option
+@click.argument("base", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown: for a pull-request comment. json: schemas/diff.schema.json.",
+)
+@click.option(
+    "--artifacts",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for report.md, report.json and before/after PNGs of changed worksheet pages."
+    "  [default: ROOT/.cache/review/artifacts]",
+)
+@click.option(
+    "--artifacts-url",
+    metavar="URL",
+    help="An https:// address where the artifacts can be downloaded (linked from the report).",
+)
+def diff(
+    root: Path, base: str | None, fmt: str, artifacts: Path | None, artifacts_url: str | None
+) -> None:
+    """Show what the working tree changes for readers and printers compared with BASE.
+
+    BASE is any git revision; by default the merge base with the default branch (origin/HEAD,
+    else main or master). Both sides are built with the real pipeline (caches reused, no
+    network): goals and pages added, removed, renamed, disabled or changed (a word diff per
+    field, in every language), worksheets whose pages change, and what to look at closely
+    (new link hosts, the logo, new files, code files, new warnings).
+    """
+    from generator.review.command import diff_report
+
+    require_catalog(root)
+    target = artifacts or root / ".cache" / "review" / "artifacts"
+    click.echo(diff_report(root, base, fmt, target, artifacts_url), nl=False)

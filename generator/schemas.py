@@ -34,6 +34,7 @@ def load_schemas() -> dict[str, dict[str, Any]]:
 
 
 SHARED = "defs.schema.json"
+OUTPUT_SCHEMAS = ("export.schema.json", "diff.schema.json")  # describe output: no shared defs
 
 
 def embed_shared_definitions() -> list[Path]:
@@ -48,7 +49,7 @@ def embed_shared_definitions() -> list[Path]:
     shared.pop("$schema", None)
     changed = []
     for path in sorted(folder.glob("*.schema.json")):
-        if path.name in (SHARED, "export.schema.json"):  # export uses no shared definitions
+        if path.name == SHARED or path.name in OUTPUT_SCHEMAS:
             continue
         schema = json.loads(path.read_text(encoding="utf-8"))
         if schema.setdefault("$defs", {}).get("shared") == shared:

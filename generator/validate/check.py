@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from generator.catalog.build import build_catalog
 from generator.catalog.model import Catalog
 from generator.load.documents import Document, load_documents
 from generator.load.translations import apply_translations
+from generator.load.yaml_safe import Loaded
 from generator.problems import Problem
 from generator.resources import symlinks_under
 from generator.validate.schema_check import check_schemas
@@ -30,12 +32,16 @@ class Outcome:
         return not any(p.is_error for p in self.problems)
 
 
-def check_repository(root: Path, *, build: bool = True) -> Outcome:
+def check_repository(root: Path, *, build: bool = True, language: str | None = None) -> Outcome:
     """Every problem of the catalog at `root`, and the Catalog when there are no errors.
 
     With build=False the Catalog is not built (validation only): `catalog` stays None.
+    `language` replaces organization.yml's `language` (to read the catalog as another language
+    would publish it, e.g. `handbook diff` for every translation).
     """
     loaded = load_documents(root)
+    if language is not None:
+        loaded.documents = [_with_language(doc, language) for doc in loaded.documents]
     problems = list(loaded.problems)
     language, content_language = _languages(loaded.documents)
     documents, translation_problems = apply_translations(
@@ -58,6 +64,15 @@ def check_repository(root: Path, *, build: bool = True) -> Outcome:
     if any(p.is_error for p in problems) or not build:
         return Outcome(None, problems)
     return Outcome(build_catalog(root, documents), problems)
+
+
+def _with_language(doc: Document, language: str) -> Document:
+    """organization.yml as if it said `language: <language>` (positions unchanged)."""
+    if doc.kind != "organization" or doc.loaded is None or not isinstance(doc.loaded.data, dict):
+        return doc
+    data = {**doc.loaded.data, "language": language}
+    positions = Loaded(data, doc.loaded.text)  # positions are parsed again only when reported
+    return dataclasses.replace(doc, loaded=positions)
 
 
 def _languages(docs: list[Document]) -> tuple[str, str]:

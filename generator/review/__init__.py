@@ -1,0 +1,1 @@
+"""`handbook diff`: what a change does to the published handbook and worksheets."""
