@@ -161,7 +161,9 @@ class Renderer:
             booklet=job.booklet,
             pair=job.pair,
             fillable=self.fillable,
-            logo_url=org.logo.as_uri(),
+            # Relative to the repository (the document's base URL): no checkout path in the HTML,
+            # so the cache key and the PDF's bytes are the same wherever the tree lies.
+            logo_url=org.logo.relative_to(self.catalog.root).as_posix(),
             due=lambda ms: self.due(ms, start),
             log_dates=self.log_dates(start),
         )
@@ -169,7 +171,8 @@ class Renderer:
     def key(self, job: Job, html: str) -> str:
         """The cache key: everything that shapes the PDF's bytes (see `renderer_fingerprint`)."""
         digest = hashlib.sha256()
-        for part in (html, self.css_text[job.paper], renderer_fingerprint(), str(self.fillable)):
+        css = self.css_text[job.paper].replace(FONT_DIR.as_uri(), "fonts:")  # bytes: fingerprint
+        for part in (html, css, renderer_fingerprint(), str(self.fillable)):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
         digest.update(self.logo_digest.encode())
