@@ -206,7 +206,9 @@ class FormField:
     hint: str
     kind: str  # lines | text | date | checkbox | signature | rating | recommend
     lines: int  # writing lines for kind "lines"; 1 otherwise
-    prefill: str = ""  # what organization.yml (or the roster) prints into the blank; see FIELD_PREFILLS
+    prefill: str = (
+        ""  # what organization.yml (or the roster) prints into the blank; see FIELD_PREFILLS
+    )
 
 
 @dataclass(frozen=True)

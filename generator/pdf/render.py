@@ -24,6 +24,7 @@ from generator.catalog.model import Catalog, Form, Goal, Kpi, Milestone
 from generator.dates import Duration, schedule
 from generator.outputs import WorksheetFile, worksheet_files
 from generator.pdf.fetcher import FONT_DIR, PACKAGE_ASSETS, SafeFetcher, fetcher_for
+from generator.pdf.forms import finish_form
 from generator.pool import pool_map, shared
 from generator.problems import BuildFailed
 from generator.safety.logo import catalog_logo
@@ -75,6 +76,7 @@ PAPER_CSS = {
     "letter": "@page { size: letter; margin-top: 12.7mm; margin-bottom: 14mm; }\n"
     ".line { height: 8mm; } input[type=text] { height: 8mm; }\n",
 }
+LINE_MM = {"a4": 8.5, "letter": 8}  # writing lines, as the CSS above sets them
 PAGE_MARGINS_MM = {"a4": (16, 18), "letter": (12.7, 14)}  # top, bottom: the text area's edges
 
 
@@ -121,7 +123,11 @@ class Renderer:
         css = css.replace('"PAGE_LABEL "', _css_string(self.catalog.ui("worksheet.page") + " "))
         css = css.replace('" OF_LABEL "', _css_string(" " + self.catalog.ui("worksheet.of") + " "))
         # Colours were validated as #rrggbb, so they are safe inside CSS.
-        return css + f"\n:root {{ --primary: {org.primary}; --accent: {org.accent}; }}\n" + PAPER_CSS[paper]
+        return (
+            css
+            + f"\n:root {{ --primary: {org.primary}; --accent: {org.accent}; }}\n"
+            + PAPER_CSS[paper]
+        )
 
     def stylesheets(self, paper: str) -> list[weasyprint.CSS]:
         if paper not in self._stylesheets:
@@ -220,6 +226,7 @@ class Renderer:
             reviews=self.reviews(program_start),
             program_start=program_start.isoformat() if program_start else "",
             keywords=KEYWORDS_MARK,
+            line_mm=LINE_MM[job.paper],
         )
 
     def key(self, job: Job, html: str) -> str:
@@ -245,6 +252,8 @@ class Renderer:
             pdf_tags=True,
             pdf_identifier=bytes.fromhex(key[:32]),
         )
+        if self.fillable:
+            finish_form(target)
 
 
 RENDERER_PACKAGES = (

@@ -22,9 +22,9 @@ def last_page_fill(pdf: Path, paper: str) -> float:
     """How far down the last page's text area (between the page margins) ink reaches, 0-1."""
     last = len(PdfReader(pdf).pages)
     with tempfile.TemporaryDirectory() as tmp:
+        args = ["-r", str(DPI), "-gray", "-f", str(last), "-l", str(last), str(pdf)]
         subprocess.run(
-            ["pdftoppm", "-r", str(DPI), "-gray", "-f", str(last), "-l", str(last), str(pdf)]
-            + [f"{tmp}/page"],
+            ["pdftoppm", *args, f"{tmp}/page"],
             check=True,
         )
         image = Image.open(next(Path(tmp).glob("page*"))).convert("L")
@@ -44,7 +44,9 @@ def signature_labels(catalog: Catalog) -> list[str]:
     """Every label printed over a signature line, in the catalog's language."""
     w = catalog.worksheets
     forms = (w.agreement, w.midpoint_reflection, w.closure_reflection, w.evaluation)
-    labels = [f.label for form in forms for s in form.sections for f in s.fields if f.kind == "signature"]
+    labels = [
+        f.label for form in forms for s in form.sections for f in s.fields if f.kind == "signature"
+    ]
     keys = ("worksheet.mentee_signature", "worksheet.mentor_signature")
     return labels + [catalog.ui(k) for k in (*keys, "worksheet.program.owner_signature")]
 
@@ -55,7 +57,9 @@ def only_signatures(pdf: Path, catalog: Catalog, running: list[str]) -> bool:
     text = pdf_text_page(pdf, last)
     for part in sorted([*signature_labels(catalog), *running], key=len, reverse=True):
         text = text.replace(part, " ")
-    text = re.sub(rf"{catalog.ui('worksheet.page')} \d+ {catalog.ui('worksheet.of')} \d+", " ", text)
+    text = re.sub(
+        rf"{catalog.ui('worksheet.page')} \d+ {catalog.ui('worksheet.of')} \d+", " ", text
+    )
     return not text.split()
 
 

@@ -84,8 +84,8 @@ def test_the_check_finds_a_signature_block_alone_and_an_empty_page(tmp_path: Pat
     root = copy_repository(tmp_path / "repo")
     sheets = root / "content/worksheets.yml"
     text = sheets.read_text()
-    text = text.replace("{id: next-steps, label: Next steps for the mentee, kind: lines, lines: 3}",
-                        "{id: next-steps, label: Next steps for the mentee, kind: lines, lines: 8}")  # fmt: skip
+    field = "{id: next-steps, label: Next steps for the mentee, kind: lines, lines: "
+    text = text.replace(field + "3}", field + "8}")
     sheets.write_text(text)
     outcome = check_repository(root)
     assert outcome.catalog is not None, outcome.problems
