@@ -84,10 +84,10 @@ def test_documented_field_names(sheets: Path) -> None:
     """The names README documents for `handbook collect`, with their values."""
     goal = PdfReader(sheets / "fillable/worksheets/a4/goal-find-a-sponsor.pdf").get_fields() or {}
     outcome = goal["goal.find-a-sponsor.outcome"]
-    assert set(outcome["/_States_"]) == {"/achieved", "/partly", "/not-yet", "/Off"}
+    assert set(outcome["/_States_"]) == {"/achieved", "/partly", "/not-yet"}
     assert "goal.find-a-sponsor.milestone.1.progress" in goal
     log = PdfReader(sheets / "fillable/worksheets/a4/check-in-log.pdf").get_fields() or {}
-    assert set(log["log.1.status"]["/_States_"]) == {"/planned", "/moved", "/cancelled", "/Off"}
+    assert set(log["log.1.status"]["/_States_"]) == {"/planned", "/moved", "/cancelled"}
     assert {"log.1.date", "log.1.minutes", "log.13.topics"} <= set(log)
     kpi = PdfReader(sheets / "fillable/worksheets/a4/kpi-sheet.pdf").get_fields() or {}
     parts = ("formula", "baseline", "target", "midpoint", "end", "source", "owner")
