@@ -171,6 +171,7 @@ class _Builder:
                     id=s["id"],
                     title=self.t(s["title"]),
                     intro=self.t(s.get("intro", "")),
+                    points=tuple(s.get("points", ())),
                     fields=tuple(
                         FormField(
                             id=x["id"],
@@ -178,6 +179,7 @@ class _Builder:
                             hint=self.t(x.get("hint", "")),
                             kind=x["kind"],
                             lines=x.get("lines", 3) if x["kind"] == "lines" else 1,
+                            prefill=x.get("prefill", ""),
                         )
                         for x in s["fields"]
                     ),
@@ -241,6 +243,7 @@ def build_catalog(root: Path, documents: list[Document]) -> Catalog:
         cadence=program["cadence"],
         meeting_minutes=program.get("meeting_minutes", 60),
         terms=terms,
+        fillable=org.get("fillable", False),
     )
 
     smart = data("smart")

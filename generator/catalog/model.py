@@ -153,6 +153,7 @@ class Organization:
     cadence: str  # ISO 8601 duration between check-ins, e.g. "P2W"
     meeting_minutes: int
     terms: Terms
+    fillable: bool = False  # publish fillable PDF forms beside the printable sheets
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,11 @@ class FormField:
     id: str
     label: str
     hint: str
-    kind: str  # lines | text | date | checkbox | signature
+    kind: str  # lines | text | date | checkbox | signature | rating | recommend
     lines: int  # writing lines for kind "lines"; 1 otherwise
+    prefill: str = (
+        ""  # what organization.yml (or the roster) prints into the blank; see FIELD_PREFILLS
+    )
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,7 @@ class FormSection:
     title: str
     intro: str
     fields: tuple[FormField, ...]
+    points: tuple[str, ...] = ()  # before | after | midpoint | end: answered at each, side by side
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ NOT_TEXT = frozenset(
     {
         "id", "audience", "horizon", "tags", "related", "due", "unit", "direction", "period",
         "kind", "key", "letter", "worked_example", "url", "year", "type", "lines", "width",
-        "rows", "level", "order", "enabled", "source",
+        "rows", "level", "order", "enabled", "source", "prefill", "points",
     }
 )  # fmt: skip
 

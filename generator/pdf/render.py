@@ -25,10 +25,12 @@ from generator.catalog.model import Catalog, Form, Goal, Kpi, Milestone
 from generator.dates import Duration, schedule
 from generator.outputs import WorksheetFile, worksheet_files
 from generator.pdf.fetcher import FONT_DIR, PACKAGE_ASSETS, SafeFetcher, fetcher_for
+from generator.pdf.forms import finish_form
 from generator.pool import pool_map, shared
 from generator.problems import BuildFailed
 from generator.safety.logo import catalog_logo
 from generator.templating import render_bounded, template_environment
+from generator.website.generate import _Context as _SiteContext
 
 TEMPLATES = Path(__file__).parent / "templates"
 Progress = Callable[[int, int, str], None]
@@ -66,6 +68,17 @@ class Job:
     booklet: bool = False
     pair: Pair | None = None
     depends: list[str] = field(default_factory=list)
+
+
+# US Letter is 18 mm shorter than A4: narrower top and bottom margins (still 0.5 in) and 8 mm
+# writing lines (the least the sheets allow) keep a sheet on the same number of pages.
+PAPER_CSS = {
+    "a4": "@page { size: A4; }\n",
+    "letter": "@page { size: letter; margin-top: 12.7mm; margin-bottom: 14mm; }\n"
+    ".line { height: 8mm; } input[type=text] { height: 8mm; }\n",
+}
+LINE_MM = {"a4": 8.5, "letter": 8}  # writing lines, as the CSS above sets them
+PAGE_MARGINS_MM = {"a4": (16, 18), "letter": (12.7, 14)}  # top, bottom: the text area's edges
 
 
 def _css_string(text: str) -> str:
@@ -110,12 +123,11 @@ class Renderer:
             css = css.replace(f"LATO_{key}", (FONT_DIR / f"Lato-{name}.ttf").as_uri())
         css = css.replace('"PAGE_LABEL "', _css_string(self.catalog.ui("worksheet.page") + " "))
         css = css.replace('" OF_LABEL "', _css_string(" " + self.catalog.ui("worksheet.of") + " "))
-        size = "A4" if paper == "a4" else "letter"
         # Colours were validated as #rrggbb, so they are safe inside CSS.
         return (
             css
             + f"\n:root {{ --primary: {org.primary}; --accent: {org.accent}; }}\n"
-            + (f"@page {{ size: {size}; }}\n")
+            + PAPER_CSS[paper]
         )
 
     def stylesheets(self, paper: str) -> list[weasyprint.CSS]:
@@ -133,7 +145,38 @@ class Renderer:
     def due(self, ms: Milestone, start: dt.date | None) -> str:
         if start is not None:
             return Duration.parse(ms.due).after(start).isoformat()
-        return f"{self.catalog.ui('worksheet.week')} {max(1, math.ceil(ms.due_days / 7))}"
+        return self.week(ms.due_days)
+
+    def week(self, days: int) -> str:
+        """A relative date, for catalogs without a start date: "Week 13"."""
+        return f"{self.catalog.ui('worksheet.week')} {max(1, math.ceil(days / 7))}"
+
+    def reviews(self, start: dt.date | None) -> list[tuple[str, str]]:
+        """Mid-point and end of a pair's (or the program's) duration, as printed dates."""
+        length = Duration.parse(self.catalog.organization.duration)
+        half = int(length.mean_days() / 2)
+        if start is None:
+            return [("midpoint", self.week(half)), ("end", self.week(length.approx_days()))]
+        return [
+            ("midpoint", (start + dt.timedelta(days=half)).isoformat()),
+            ("end", length.after(start).isoformat()),
+        ]
+
+    def prefills(self, pair: Pair | None, start: dt.date | None) -> dict[str, str]:
+        """What a form field's `prefill` prints (worksheets.schema.json lists the names)."""
+        org = self.catalog.organization
+        reviews = dict(self.reviews(start)) if start is not None else {}
+        return {
+            "": "",
+            "program-contact": f"{org.contact_name}, {org.contact_email}",
+            "cadence": human_duration(self.catalog, org.cadence),
+            "meeting-length": f"{org.meeting_minutes} {self.catalog.ui('worksheet.minutes')}",
+            "start-date": start.isoformat() if start else "",
+            "review-date": reviews.get("midpoint", ""),
+            "end-date": reviews.get("end", ""),
+            "mentee": pair.mentee if pair else "",
+            "mentor": pair.mentor if pair else "",
+        }
 
     def log_dates(self, start: dt.date | None) -> list[str]:
         log = self.catalog.worksheets.check_in_log
@@ -143,15 +186,30 @@ class Renderer:
         return [d.isoformat() for d in schedule(start, cadence, log.rows)]
 
     def html(self, job: Job) -> str:
+        """The document's HTML, with its sheet kind and content version in /Keywords."""
         org = self.catalog.organization
         start = dt.date.fromisoformat(job.pair.start) if job.pair else org.start_date
         try:
-            return self._render(job, start)
+            html = self._render(job, start)
         except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
             raise BuildFailed(f"a worksheet template failed: {type(exc).__name__}: {exc}") from exc
+        # The version hashes what the sheet prints, so it changes exactly when its text does
+        # (a catalog-wide hash would also defeat the PDF cache on every edit).
+        version = hashlib.sha256(html.encode("utf-8")).hexdigest()[:12]
+        keywords = (
+            f"sheet.kind={sheet_kind(job)}; catalog.version={version}; "
+            f"language={org.language}; paper={job.paper}"
+        )
+        return html.replace(KEYWORDS_MARK, keywords, 1)
 
     def _render(self, job: Job, start: dt.date | None) -> str:
         org = self.catalog.organization
+        program_start = org.start_date
+
+        def due(ms: Milestone, goal: Goal) -> str:
+            # Program sheets count from the program start, pair sheets from the pair's.
+            return self.due(ms, program_start if goal.audience == "organization" else start)
+
         return render_bounded(
             self.template,
             org=org,
@@ -164,8 +222,14 @@ class Renderer:
             # Relative to the repository (the document's base URL): no checkout path in the HTML,
             # so the cache key and the PDF's bytes are the same wherever the tree lies.
             logo_url=org.logo.relative_to(self.catalog.root).as_posix(),
-            due=lambda ms: self.due(ms, start),
+            due=due,
             log_dates=self.log_dates(start),
+            prefill=self.prefills(job.pair, start).__getitem__,
+            scales=SCALES,
+            reviews=self.reviews(program_start),
+            program_start=program_start.isoformat() if program_start else "",
+            keywords=KEYWORDS_MARK,
+            line_mm=LINE_MM[job.paper],
         )
 
     def key(self, job: Job, html: str) -> str:
@@ -192,6 +256,8 @@ class Renderer:
             pdf_tags=True,
             pdf_identifier=bytes.fromhex(key[:32]),
         )
+        if self.fillable:
+            finish_form(target)
 
 
 RENDERER_PACKAGES = (
@@ -223,6 +289,30 @@ def renderer_fingerprint() -> str:
         digest.update(f"{dist}={version}\0".encode())
     digest.update(f"pango={pango.pango_version()}".encode())
     return digest.hexdigest()
+
+
+KEYWORDS_MARK = "handbook-keywords-to-fill"
+SCALES = {  # the values a rating's radio group takes: what `handbook collect` reads back
+    "rating": [(str(n), str(n)) for n in range(1, 6)],
+    "recommend": [(str(n), str(n)) for n in range(11)],
+}
+
+
+def sheet_kind(job: Job) -> str:
+    """What a PDF is, for its metadata: goal-pair, goal-program, a form's id, kpi-sheet, booklet."""
+    if job.booklet:
+        return "pair-booklet" if job.pair else "booklet"
+    item = job.items[0]
+    if item.goal is not None:
+        return "goal-program" if item.goal.audience == "organization" else "goal-pair"
+    if item.form is not None:
+        return item.form.id
+    return "check-in-log" if item.kind == "log" else "kpi-sheet"
+
+
+def human_duration(catalog: Catalog, text: str) -> str:
+    """A duration in words in the catalog's language ("2 weeks")."""
+    return _SiteContext(catalog).human_duration(text)
 
 
 def _kpis(catalog: Catalog) -> tuple[Kpi, ...]:
