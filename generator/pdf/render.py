@@ -221,7 +221,7 @@ class Renderer:
             fillable=self.fillable,
             # Relative to the repository (the document's base URL): no checkout path in the HTML,
             # so the cache key and the PDF's bytes are the same wherever the tree lies.
-            logo_url=org.logo.relative_to(self.catalog.root).as_posix(),
+            logo_url=Path(os.path.relpath(org.logo, self.catalog.root)).as_posix(),
             due=due,
             log_dates=self.log_dates(start),
             prefill=self.prefills(job.pair, start).__getitem__,
