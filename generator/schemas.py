@@ -34,6 +34,8 @@ def load_schemas() -> dict[str, dict[str, Any]]:
 
 
 SHARED = "defs.schema.json"
+# Schemas that use no shared definitions (so nothing is embedded into them).
+SELF_CONTAINED = ("export.schema.json", "translation.schema.json")
 
 
 def embed_shared_definitions() -> list[Path]:
@@ -48,7 +50,7 @@ def embed_shared_definitions() -> list[Path]:
     shared.pop("$schema", None)
     changed = []
     for path in sorted(folder.glob("*.schema.json")):
-        if path.name in (SHARED, "export.schema.json"):  # export uses no shared definitions
+        if path.name == SHARED or path.name in SELF_CONTAINED:
             continue
         schema = json.loads(path.read_text(encoding="utf-8"))
         if schema.setdefault("$defs", {}).get("shared") == shared:
