@@ -137,10 +137,11 @@ def test_identity_options_are_written(tmp_path: Path) -> None:
     target = new(
         tmp_path / "r", "--tool-requirement", INDEX, "--name", 'Acme Rakéten & Co',
         "--program-name", "Launchpad", "--contact-name", "People Team",
-        "--contact-email", "people@acme.test", "--website", "https://acme.test", "--logo", str(logo),
+        "--contact-email", "people@acme.test", "--website", "https://acme.test",
+        "--logo", str(logo),
     )  # fmt: skip
     org = yaml.safe_load((target / "content/organization.yml").read_text())
-    assert org["name"] == org["logo_alt"] == 'Acme Rakéten & Co'
+    assert org["name"] == org["logo_alt"] == "Acme Rakéten & Co"
     assert (org["program_name"], org["website"], org["logo"]) == (
         "Launchpad", "https://acme.test", "assets/logo.png",
     )  # fmt: skip
