@@ -87,8 +87,14 @@ def check_goal_files(docs: list[Document], root: Path, out: Findings) -> None:
 
 
 def check_related(docs: list[Document], root: Path, out: Findings) -> None:
-    """Every `related` id names an existing goal (and not the goal itself)."""
+    """Every `related` id names an existing goal (and not the goal itself); naming a disabled
+    goal is a warning, since the build leaves that link out."""
     ids = out.goal_ids
+    found = _organization(docs)
+    disabled = disabled_ids(found[1]) if found else set()
+    unpublished = disabled | {
+        doc.stem for doc, data in _by_kind(docs, "goal") if not is_enabled(doc.stem, data, ())
+    }
     for doc, data in _by_kind(docs, "goal"):
         related = data.get("related")
         if not isinstance(related, list):
@@ -101,6 +107,14 @@ def check_related(docs: list[Document], root: Path, out: Findings) -> None:
             elif rid not in ids:
                 out.add(
                     doc, ("related", i), f"related goal '{rid}' does not exist{_suggest(rid, ids)}"
+                )
+            elif rid in unpublished and is_enabled(doc.stem, data, disabled):
+                out.add(
+                    doc,
+                    ("related", i),
+                    f"related goal '{rid}' is disabled, so the link is left out; remove it here"
+                    " or enable the goal",
+                    severity=Severity.WARNING,
                 )
 
 
