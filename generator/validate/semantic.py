@@ -24,6 +24,7 @@ from generator.problems import Problem, Severity
 from generator.resources import project_dir
 from generator.scaffold import identity as placeholder
 from generator.smart import statement_issues
+from generator.terms import DEFAULT_WORDS, forms_for, renames
 from generator.validate.images import check_logo
 from generator.website.theme import theme_language
 
@@ -254,6 +255,33 @@ def check_identity(docs: list[Document], root: Path, out: Findings) -> None:
                 "put your own in content/assets/", severity=Severity.WARNING)  # fmt: skip
 
 
+def check_terms(docs: list[Document], root: Path, out: Findings) -> None:
+    """A renamed term gives forms for the published language (else that language keeps its own
+    words: a warning), and only for languages whose words the tool knows how to replace."""
+    found = _organization(docs)
+    if found is None:
+        return
+    doc, data = found
+    language = data["language"]
+    for term, value in data["terms"].items():
+        given = {"en": value} if "singular" in value else value
+        for code in given:
+            if code not in DEFAULT_WORDS:
+                out.add(doc, ("terms", term, code), f"the tool renames terms only in "
+                        f"{', '.join(sorted(DEFAULT_WORDS))}; '{code}' text keeps its words",
+                        key=True, severity=Severity.WARNING)  # fmt: skip
+        renamed = any(
+            renames(forms_for(value, code), DEFAULT_WORDS[code][term])
+            for code in given
+            if code in DEFAULT_WORDS
+        )
+        if renamed and language in DEFAULT_WORDS and forms_for(value, language) is None:
+            own = DEFAULT_WORDS[language][term]
+            out.add(doc, ("terms", term), f"no '{language}' forms, so the '{language}' site "
+                    f"keeps '{own.singular}'/'{own.plural}'; add {language}: {{singular: ..., "
+                    "plural: ...}", key=True, severity=Severity.WARNING)  # fmt: skip
+
+
 def _luminance(colour: str) -> float:
     def channel(c: int) -> float:
         s = c / 255
@@ -475,6 +503,7 @@ RULES: tuple[Rule, ...] = (
     check_durations,
     check_enabled_goals,
     check_identity,
+    check_terms,
 )
 
 
