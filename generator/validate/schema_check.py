@@ -117,7 +117,11 @@ def _leaves(error: ValidationError) -> list[ValidationError]:
 def _deepest(error: ValidationError) -> ValidationError:
     leaves = _leaves(error)
     depth = max(len(leaf.absolute_path) for leaf in leaves)
-    return best_match(leaf for leaf in leaves if len(leaf.absolute_path) == depth)
+    deepest = [leaf for leaf in leaves if len(leaf.absolute_path) == depth]
+    # A wrong type means the branch did not apply (a term's English form vs. its per-language
+    # mapping); the branch that applied but failed on the value explains the mistake.
+    applied = [leaf for leaf in deepest if leaf.validator != "type"]
+    return best_match(applied or deepest)
 
 
 def _to_problem(doc: Document, error: ValidationError) -> Problem:
