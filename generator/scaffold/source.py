@@ -9,7 +9,6 @@ requirements.txt, the CI files (which install it) and the pre-commit config all 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -101,9 +100,10 @@ def from_requirement(spec: str) -> ToolSource:
     if spec.endswith(".whl") and Path(spec).is_file():
         wheel = Path(spec).resolve()
         return ToolSource(f"./{TOOLS}/{wheel.name}", f"the wheel {wheel.name}", wheel=wheel)
-    match = re.fullmatch(r".*?git\+(?P<url>\S+?)@(?P<rev>[\w.\-/]+)", spec)
-    if match:
-        return ToolSource(spec, spec, git_url=match["url"], git_rev=match["rev"])
+    if "git+" in spec:  # name @ git+URL@REV: the last "@" starts the revision
+        url, _, rev = spec.split("git+", 1)[1].rpartition("@")
+        if url and rev and "/" in url:
+            return ToolSource(spec, spec, git_url=url, git_rev=rev)
     return ToolSource(spec, spec)
 
 
