@@ -82,7 +82,8 @@ def main(traceback: bool, root: Path | None) -> None:
     default="text",
     show_default=True,
     help="text: FILE:LINE:COL: $.path: message. json: machine-readable. "
-    "github: ::error annotations for pull requests.",
+    "github: ::error annotations for pull requests. "
+    "gitlab: code-quality report (Code Climate JSON) for merge requests.",
 )
 def validate(root: Path, fmt: str) -> None:
     """Check every file in content/ against the schemas and the catalog's rules.
@@ -285,22 +286,92 @@ def export(root: Path, fmt: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
+IDENTITY_PROMPTS = {
+    "name": "Organization name",
+    "program_name": "Program name",
+    "contact_name": "Contact (team or person)",
+    "contact_email": "Contact e-mail",
+    "website": "Website (https://..., empty for none)",
+}
+
+
+def _identity(given: dict[str, Any], logo: Path | None) -> Any:
+    """The identity from the options; in a terminal, missing values are asked for."""
+    from generator.scaffold.identity import Identity
+
+    values = dict(given)
+    if sys.stdin.isatty():
+        for key, prompt in IDENTITY_PROMPTS.items():
+            if not values.get(key):
+                values[key] = click.prompt(prompt, default="", show_default=False) or None
+    return Identity(**values, logo=logo)
+
+
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--name", help="The organization's name (written to content/organization.yml).")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Refresh the tool's files (schemas/, CI, editor settings, pre-commit config, "
+    "requirements.txt) of the existing repository DIRECTORY from this version; list the changes.",
+)
+@click.option("--name", help="The organization's name.")
+@click.option("--program-name", help="The mentoring program's name (the site's title).")
+@click.option("--contact-name", help="Who participants contact (team or person).")
+@click.option("--contact-email", help="The contact's e-mail address.")
+@click.option("--website", help="The organization's https:// website.")
+@click.option(
+    "--logo",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Logo file (PNG, JPEG, WebP or SVG); default: a neutral placeholder.",
+)
 @click.option("--language", help="Language code of a shipped locale (e.g. en, de).")
-def new(directory: Path, name: str | None, language: str | None) -> None:
+@click.option(
+    "--tool-requirement",
+    metavar="SPEC",
+    help="How the repository installs this tool: a pip requirement (`mentoring-handbook==1.2.0`,"
+    " `mentoring-handbook @ git+https://...@TAG`) or a wheel file to copy into tools/."
+    "  [default: where the running tool came from]",
+)
+def new(
+    directory: Path,
+    update: bool,
+    logo: Path | None,
+    language: str | None,
+    tool_requirement: str | None,
+    **identity: str | None,
+) -> None:
     """Create a catalog repository in DIRECTORY from the default catalog.
 
-    It holds content/, schemas/, overrides/, mkdocs.yml, a README for admins, CI for GitHub
-    (.github/workflows/handbook.yml) and GitLab (.gitlab-ci.yml), .pre-commit-config.yaml,
-    .vscode/settings.json (schema mapping for the YAML extension) and CODEOWNERS. It validates
-    and builds as it is.
+    It holds content/, overrides/, mkdocs.yml, a README for admins, CODEOWNERS, and the tool's
+    files: schemas/, CI for GitHub (.github/workflows/handbook.yml) and GitLab (.gitlab-ci.yml),
+    .pre-commit-config.yaml, .vscode/settings.json and requirements.txt, which installs the same
+    tool that ran `new` (a package version, a git commit, or a wheel copied into tools/).
+    Identity values not given are asked for in a terminal, else neutral placeholders are written
+    (`handbook validate` warns until they are replaced). It validates and builds as it is.
     """
-    from generator.scaffold.new import create_repository
+    from generator.scaffold.new import create_repository, update_repository
+    from generator.scaffold.source import from_requirement, running_source
 
-    create_repository(directory, name=name, language=language)
-    click.echo(f"Created {directory}. Next: cd {directory} && handbook validate && handbook serve")
+    source = from_requirement(tool_requirement) if tool_requirement else running_source()
+    if update:
+        if any(identity.values()) or logo or language:
+            raise click.UsageError(
+                "--update changes only the tool's files; edit the identity in"
+                " content/organization.yml"
+            )
+        changes = update_repository(directory, source)
+        for change in changes:
+            if change.status != "unchanged":
+                click.echo(str(change))
+        unchanged = sum(c.status == "unchanged" for c in changes)
+        click.echo(f"{len(changes) - unchanged} file(s) changed, {unchanged} unchanged.")
+        return
+    create_repository(directory, source, _identity(identity, logo), language=language)
+    click.echo(
+        f"Created {directory}. Next: cd {directory}, follow README.md (set-up), then "
+        "handbook validate && handbook serve"
+    )
 
 
 @main.command()

@@ -34,7 +34,9 @@ def load_schemas() -> dict[str, dict[str, Any]]:
 
 
 SHARED = "defs.schema.json"
-OUTPUT_SCHEMAS = ("export.schema.json", "diff.schema.json")  # describe output: no shared defs
+# Schemas that use no shared definitions (so nothing is embedded into them): the ones that
+# describe output, and the translation schema.
+SELF_CONTAINED = ("export.schema.json", "diff.schema.json", "translation.schema.json")
 
 
 def embed_shared_definitions() -> list[Path]:
@@ -49,7 +51,7 @@ def embed_shared_definitions() -> list[Path]:
     shared.pop("$schema", None)
     changed = []
     for path in sorted(folder.glob("*.schema.json")):
-        if path.name == SHARED or path.name in OUTPUT_SCHEMAS:
+        if path.name == SHARED or path.name in SELF_CONTAINED:
             continue
         schema = json.loads(path.read_text(encoding="utf-8"))
         if schema.setdefault("$defs", {}).get("shared") == shared:

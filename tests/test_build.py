@@ -89,7 +89,10 @@ def test_export_csv_has_the_documented_columns(built_repo: Path) -> None:
 
 def test_new_scaffold_validates_and_builds(tmp_path: Path) -> None:
     target = tmp_path / "acme"
-    code, output = run("new", str(target), "--name", "Acme Rockets", "--language", "en")
+    code, output = run(
+        "new", str(target), "--name", "Acme Rockets", "--language", "en",
+        "--contact-name", "Rocket People", "--contact-email", "people@acme.test",
+    )  # fmt: skip
     assert code == 0, output
     for name in (
         ".github/workflows/handbook.yml",
@@ -129,7 +132,14 @@ def test_json_export_matches_its_published_schema(built_repo: Path) -> None:
 
 def test_new_scaffold_in_german_validates_without_warnings(tmp_path: Path) -> None:
     target = tmp_path / "de"
-    code, output = run("new", str(target), "--name", "Beispiel AG", "--language", "de")
+    logo = tmp_path / "beispiel.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10"'
+                    ' height="10" fill="#123456"/></svg>')  # fmt: skip
+    code, output = run(
+        "new", str(target), "--name", "Beispiel AG", "--language", "de",
+        "--contact-name", "Personalentwicklung", "--contact-email", "mentoring@beispiel.test",
+        "--tool-requirement", "mentoring-handbook==0.1.0", "--logo", str(logo),
+    )  # fmt: skip
     assert code == 0, output
     code, output = run("validate", "--root", str(target))
     assert code == 0 and "The catalog is valid (0 warning(s))." in output, output

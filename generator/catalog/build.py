@@ -34,7 +34,6 @@ from generator.catalog.model import (
     SmartTemplate,
     Source,
     StatementPart,
-    Terms,
     Worksheets,
 )
 from generator.catalog.selection import (
@@ -49,7 +48,7 @@ from generator.load.locales import merged_strings
 from generator.load.yaml_safe import flatten_keys
 from generator.safety.richtext import render_rich
 from generator.smart import join, parse_statement, rename_text
-from generator.terms import term_renamer
+from generator.terms import model_terms, term_renamer, terms_for
 
 Text = Callable[[str], str]
 
@@ -189,18 +188,6 @@ class _Builder:
         )
 
 
-def _terms(org: dict[str, Any]) -> Terms:
-    t = org["terms"]
-    return Terms(
-        t["mentor"]["singular"],
-        t["mentor"]["plural"],
-        t["mentee"]["singular"],
-        t["mentee"]["plural"],
-        t["program"]["singular"],
-        t["program"]["plural"],
-    )
-
-
 def _page_title_and_body(text: str) -> tuple[str, str]:
     first, _, rest = text.lstrip().partition("\n")
     return first.removeprefix("# ").strip(), rest.strip() or first
@@ -219,10 +206,11 @@ def build_catalog(root: Path, documents: list[Document]) -> Catalog:
         return result
 
     org = data("organization")
-    terms = _terms(org)
+    forms = terms_for(org["terms"], org["language"])
+    terms = model_terms(forms)
     program = org["program"]
     start = parse_date(program["start_date"]) if program.get("start_date") else None
-    b = _Builder(term_renamer(terms), start)
+    b = _Builder(term_renamer(org["language"], forms), start)
 
     organization = Organization(
         name=org["name"],

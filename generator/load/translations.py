@@ -25,15 +25,11 @@ from generator.load.documents import Document
 from generator.load.locales import shipped_languages
 from generator.load.yaml_safe import Loaded, PathKey, json_path
 from generator.problems import Problem, Severity
+from generator.schemas import load_schemas
 
-# Keys whose string values are identifiers, enums or machine values, never prose.
-NOT_TEXT = frozenset(
-    {
-        "id", "audience", "horizon", "tags", "related", "due", "unit", "direction", "period",
-        "kind", "key", "letter", "worked_example", "url", "year", "type", "lines", "width",
-        "rows", "level", "order", "enabled", "source", "prefill", "points",
-    }
-)  # fmt: skip
+# Keys whose string values are identifiers, enums or machine values, never prose: the ones
+# schemas/translation.schema.json (what editors check a translation against) lists as fixed.
+NOT_TEXT = frozenset(load_schemas()["translation.schema.json"]["$defs"]["mapping"]["properties"])
 
 
 def _fixed(key: str, value: Any) -> bool:

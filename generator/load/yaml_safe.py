@@ -268,12 +268,59 @@ def load_yaml(text: str, *, track: bool = False) -> Loaded:
         problem = exc.problem or "malformed YAML"
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             problem = "a tab character; YAML indentation must use spaces"
+        elif mark and problem.startswith(_INDENTATION_SYMPTOMS):
+            hint = _indentation_hint(text, mark.line)
+            if hint is not None:
+                message, col = hint
+                raise YamlProblem(f"{message} (the parser says: {problem})", line, col) from None
         raise YamlProblem(f"malformed YAML: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"malformed YAML: {exc}") from None
     if not root_set:
         raise YamlProblem("the file is empty", 1, 1)
     return loaded
+
+
+# What libyaml says when a line is indented wrongly; it never says "indentation" itself.
+_INDENTATION_SYMPTOMS = (
+    "mapping values are not allowed",
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "expected <block end>",
+)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _indentation_hint(text: str, index: int) -> tuple[str, int] | None:
+    """("wrong indentation ...", column) when line `index` (0-based) starts at a column no line
+    above it opens: the columns of the enclosing blocks, found by walking up to column 1."""
+    lines = text.split("\n")
+    if index >= len(lines) or not lines[index].strip():
+        return None
+    here = _indent(lines[index])
+    allowed: list[int] = []
+    for above in reversed(lines[:index]):
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        column = _indent(above)
+        if not allowed or column < min(allowed):
+            allowed.append(column)
+            if above.lstrip().startswith("- "):  # a list item's keys start after "- "
+                allowed.append(column + 2)
+        if column == 0:
+            break
+    if not allowed or here in allowed:
+        return None
+    nearest = sorted(set(allowed), key=lambda c: (abs(c - here), c))[:2]
+    expected = " or ".join(str(c + 1) for c in sorted(nearest))
+    return (
+        f"wrong indentation: the line starts at column {here + 1}; expected column "
+        f"{expected} to line up with the lines above",
+        here + 1,
+    )
 
 
 class _NoKey:

@@ -1,8 +1,10 @@
-"""Render problems for people (text), tools (json) and pull requests (GitHub annotations)."""
+"""Render problems for people (text), tools (json) and reviews (GitHub annotations, GitLab's
+code-quality report)."""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 
@@ -81,8 +83,34 @@ def report_github(problems: Sequence[Problem]) -> str:
     return "\n".join(lines)
 
 
+def report_gitlab(problems: Sequence[Problem]) -> str:
+    """GitLab's code-quality report (a Code Climate JSON subset): merge requests show each
+    problem in their widget and beside the changed line."""
+    entries = []
+    seen: dict[str, int] = {}
+    for p in _shown(problems):
+        description = f"{p.path}: {p.message}"
+        # The fingerprint tells GitLab which problems are new in a merge request: it must stay
+        # the same while the problem does, so it is made of what the problem is, not its line
+        # (and the how-many-th such problem in the file, so two equal problems stay two).
+        key = f"{p.file}\0{description}"
+        seen[key] = seen.get(key, 0) + 1
+        fingerprint = hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()
+        entries.append(
+            {
+                "description": description,
+                "check_name": "handbook-validate",
+                "fingerprint": fingerprint,
+                "severity": "major" if p.is_error else "minor",
+                "location": {"path": p.file, "lines": {"begin": max(p.line, 1)}},
+            }
+        )
+    return json.dumps(entries, indent=2, ensure_ascii=False)
+
+
 REPORTER_BY_NAME: dict[str, Callable[[Sequence[Problem]], str]] = {
     "text": report_text,
     "json": report_json,
     "github": report_github,
+    "gitlab": report_gitlab,
 }

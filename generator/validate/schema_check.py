@@ -85,11 +85,27 @@ def check_schema(doc: Document) -> list[Problem]:
     assert doc.loaded is not None
     validator = _validators()[doc.kind]
     problems = []
-    for error in validator.iter_errors(doc.loaded.data):
+    scalar_checked: set[tuple[str | int, ...]] = set()
+    for error in sorted(validator.iter_errors(doc.loaded.data), key=_scalar_priority):
         if error.context:  # anyOf / oneOf: the deepest concrete error explains it best
             error = _deepest(error)
+        if error.validator in _SCALAR_CHECKS:  # one mistake in a value, one message
+            path = tuple(error.absolute_path)
+            if path in scalar_checked:
+                continue
+            scalar_checked.add(path)
         problems.append(_to_problem(doc, error))
     return problems
+
+
+# Checks of one value; when several fail (a date fails both `format` and `pattern`), the first
+# in this order explains it best: the pattern's message quotes the field's description.
+_SCALAR_CHECKS = ("pattern", "format", "type", "enum", "const", "minLength", "maxLength")
+
+
+def _scalar_priority(error: ValidationError) -> int:
+    validator = str(error.validator)
+    return _SCALAR_CHECKS.index(validator) if validator in _SCALAR_CHECKS else -1
 
 
 def _leaves(error: ValidationError) -> list[ValidationError]:
@@ -101,7 +117,11 @@ def _leaves(error: ValidationError) -> list[ValidationError]:
 def _deepest(error: ValidationError) -> ValidationError:
     leaves = _leaves(error)
     depth = max(len(leaf.absolute_path) for leaf in leaves)
-    return best_match(leaf for leaf in leaves if len(leaf.absolute_path) == depth)
+    deepest = [leaf for leaf in leaves if len(leaf.absolute_path) == depth]
+    # A wrong type means the branch did not apply (a term's English form vs. its per-language
+    # mapping); the branch that applied but failed on the value explains the mistake.
+    applied = [leaf for leaf in deepest if leaf.validator != "type"]
+    return best_match(applied or deepest)
 
 
 def _to_problem(doc: Document, error: ValidationError) -> Problem:

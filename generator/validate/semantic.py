@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -18,9 +19,12 @@ from generator.catalog.selection import (
 from generator.dates import DateRangeError
 from generator.load.documents import Document
 from generator.load.locales import reference_keys, shipped_languages
-from generator.load.yaml_safe import PathKey, flatten_keys, json_path
+from generator.load.yaml_safe import PathKey, flatten_keys, json_path, load_yaml
 from generator.problems import Problem, Severity
+from generator.resources import project_dir
+from generator.scaffold import identity as placeholder
 from generator.smart import statement_issues
+from generator.terms import DEFAULT_WORDS, forms_for, renames
 from generator.validate.images import check_logo
 from generator.website.theme import theme_language
 
@@ -84,8 +88,14 @@ def check_goal_files(docs: list[Document], root: Path, out: Findings) -> None:
 
 
 def check_related(docs: list[Document], root: Path, out: Findings) -> None:
-    """Every `related` id names an existing goal (and not the goal itself)."""
+    """Every `related` id names an existing goal (and not the goal itself); naming a disabled
+    goal is a warning, since the build leaves that link out."""
     ids = out.goal_ids
+    found = _organization(docs)
+    disabled = disabled_ids(found[1]) if found else set()
+    unpublished = disabled | {
+        doc.stem for doc, data in _by_kind(docs, "goal") if not is_enabled(doc.stem, data, ())
+    }
     for doc, data in _by_kind(docs, "goal"):
         related = data.get("related")
         if not isinstance(related, list):
@@ -98,6 +108,14 @@ def check_related(docs: list[Document], root: Path, out: Findings) -> None:
             elif rid not in ids:
                 out.add(
                     doc, ("related", i), f"related goal '{rid}' does not exist{_suggest(rid, ids)}"
+                )
+            elif rid in unpublished and is_enabled(doc.stem, data, disabled):
+                out.add(
+                    doc,
+                    ("related", i),
+                    f"related goal '{rid}' is disabled, so the link is left out; remove it here"
+                    " or enable the goal",
+                    severity=Severity.WARNING,
                 )
 
 
@@ -174,6 +192,94 @@ def check_organization(docs: list[Document], root: Path, out: Findings) -> None:
                 f"no UI strings for language '{language}': the tool ships {', '.join(shipped)};"
                 f" for another language add content/locales/{language}.yml",
             )
+
+
+# The identity fields `handbook new` replaces, as JSON paths in organization.yml.
+IDENTITY_FIELDS = (
+    ("short_name",),
+    ("program_name",),
+    ("contact", "name"),
+    ("contact", "email"),
+    ("website",),
+    ("logo_alt",),
+)
+
+
+@functools.cache
+def _sample_identity() -> tuple[dict[str, Any], bytes]:
+    """The default catalog's organization.yml and logo: the sample identity."""
+    folder = project_dir() / "content"
+    data = load_yaml((folder / "organization.yml").read_text(encoding="utf-8")).data
+    return data, (folder / data["logo"]).read_bytes()
+
+
+def _field(data: Any, path: PathKey) -> Any:
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def check_identity(docs: list[Document], root: Path, out: Findings) -> None:
+    """A warning at each identity field still holding the sample organization's value (once
+    the name is the admin's) or a placeholder of `handbook new`: they would be published."""
+    found = _organization(docs)
+    if found is None:
+        return
+    doc, data = found
+    sample, sample_logo = _sample_identity()
+    placeholders = {
+        ("name",): placeholder.PLACEHOLDER_NAME,
+        ("contact", "name"): placeholder.PLACEHOLDER_CONTACT,
+        ("contact", "email"): placeholder.PLACEHOLDER_EMAIL,
+    }
+    own_name = data.get("name") != sample["name"]  # the demo catalog itself is consistent
+    for path in (("name",), *IDENTITY_FIELDS):
+        value = _field(data, path)
+        if value is not None and value == placeholders.get(path):
+            out.add(doc, path, f"'{value}' is the placeholder `handbook new` wrote; "
+                    "replace it with your own", severity=Severity.WARNING)  # fmt: skip
+        elif own_name and value is not None and value == _field(sample, path):
+            out.add(doc, path, f"'{value}' belongs to the sample organization; "
+                    "replace it with your own", severity=Severity.WARNING)  # fmt: skip
+    logo = data.get("logo")
+    logo_file = root / "content" / logo if isinstance(logo, str) else None
+    if logo_file is None or not logo_file.is_file() or logo_file.is_symlink():
+        return
+    with logo_file.open("rb") as f:  # enough to compare; the logo's own check caps its size
+        content = f.read(max(len(sample_logo), len(placeholder.PLACEHOLDER_SVG)) + 1)
+    if content == placeholder.PLACEHOLDER_SVG.encode():
+        out.add(doc, ("logo",), "the logo is the placeholder `handbook new` wrote; "
+                "put your own in content/assets/", severity=Severity.WARNING)  # fmt: skip
+    elif own_name and content == sample_logo:
+        out.add(doc, ("logo",), "the logo is the sample organization's; "
+                "put your own in content/assets/", severity=Severity.WARNING)  # fmt: skip
+
+
+def check_terms(docs: list[Document], root: Path, out: Findings) -> None:
+    """A renamed term gives forms for the published language (else that language keeps its own
+    words: a warning), and only for languages whose words the tool knows how to replace."""
+    found = _organization(docs)
+    if found is None:
+        return
+    doc, data = found
+    language = data["language"]
+    for term, value in data["terms"].items():
+        given = {"en": value} if "singular" in value else value
+        for code in given:
+            if code not in DEFAULT_WORDS:
+                out.add(doc, ("terms", term, code), f"the tool renames terms only in "
+                        f"{', '.join(sorted(DEFAULT_WORDS))}; '{code}' text keeps its words",
+                        key=True, severity=Severity.WARNING)  # fmt: skip
+        renamed = any(
+            renames(forms_for(value, code), DEFAULT_WORDS[code][term])
+            for code in given
+            if code in DEFAULT_WORDS
+        )
+        if renamed and language in DEFAULT_WORDS and forms_for(value, language) is None:
+            own = DEFAULT_WORDS[language][term]
+            out.add(doc, ("terms", term), f"no '{language}' forms, so the '{language}' site "
+                    f"keeps '{own.singular}'/'{own.plural}'; add {language}: {{singular: ..., "
+                    "plural: ...}", key=True, severity=Severity.WARNING)  # fmt: skip
 
 
 def _luminance(colour: str) -> float:
@@ -394,6 +500,8 @@ RULES: tuple[Rule, ...] = (
     check_program,
     check_durations,
     check_enabled_goals,
+    check_identity,
+    check_terms,
 )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 import logging
 import shutil
+import signal
 import tempfile
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -69,11 +71,25 @@ def _rebuild(root: Path, site_dir: Path) -> bool:
 
 def serve(root: Path, host: str, port: int) -> None:
     """Serve a live preview of the handbook at http://host:port/ until interrupted."""
-    from mkdocs.livereload import LiveReloadServer
-
     logging.basicConfig(format="%(message)s")
     logging.getLogger("mkdocs").setLevel(logging.INFO)
+    # A process manager or an IDE stops the preview with SIGTERM: clean up as after Ctrl-C.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     site_dir = Path(tempfile.mkdtemp(prefix="handbook-preview-"))
+    try:
+        _serve(root, host, port, site_dir)
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _serve(root: Path, host: str, port: int, site_dir: Path) -> None:
+    from mkdocs.livereload import LiveReloadServer
+
     rebuild(root, site_dir)
 
     def builder() -> None:
@@ -90,4 +106,3 @@ def serve(root: Path, host: str, port: int) -> None:
         log.info("Stopping the preview")
     finally:
         server.shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)

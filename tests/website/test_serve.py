@@ -67,3 +67,29 @@ def test_serve_rebuilds_on_change_and_survives_errors(tmp_path: Path) -> None:
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "content/goals/mentee/alpha.yml:6:10: $.horizon: 'whenever' is not one of" in output
+
+
+def test_sigterm_removes_the_preview_folder_like_ctrl_c(tmp_path: Path) -> None:
+    """A process manager or an IDE stops the preview with SIGTERM; nothing may stay behind."""
+    import os
+    import signal
+
+    root = make_repo("second-org", tmp_path / "repo")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/goals/mentee/alpha/", "Practise one skill")
+        assert [p.name for p in scratch.iterdir() if p.name.startswith("handbook-preview-")]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=20)[0]
+    assert not list(scratch.glob("handbook-preview-*")), output
+    assert "Stopping the preview" in output
