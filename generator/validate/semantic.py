@@ -22,6 +22,7 @@ from generator.load.yaml_safe import PathKey, flatten_keys, json_path
 from generator.problems import Problem, Severity
 from generator.smart import statement_issues
 from generator.validate.images import check_logo
+from generator.validate.scripts import script_problems
 from generator.website.theme import theme_language
 
 SMART_ORDER = ("specific", "measurable", "achievable", "relevant", "time_bound")
@@ -382,6 +383,11 @@ def check_pages(docs: list[Document], root: Path, out: Findings) -> None:
             )
 
 
+def check_scripts(docs: list[Document], root: Path, out: Findings) -> None:
+    """Text in a script no installed font covers (a warning: the site still shows it)."""
+    out.problems.extend(script_problems(docs))
+
+
 RULES: tuple[Rule, ...] = (
     check_goal_files,
     check_related,
@@ -396,6 +402,7 @@ RULES: tuple[Rule, ...] = (
     check_program,
     check_durations,
     check_enabled_goals,
+    check_scripts,
 )
 
 
