@@ -15,6 +15,7 @@ from generator.catalog.selection import (
     is_enabled,
     worked_example_id,
 )
+from generator.colour import contrast_ratio
 from generator.dates import DateRangeError
 from generator.load.documents import Document
 from generator.load.locales import reference_keys, shipped_languages
@@ -175,21 +176,6 @@ def check_organization(docs: list[Document], root: Path, out: Findings) -> None:
                 f"no UI strings for language '{language}': the tool ships {', '.join(shipped)};"
                 f" for another language add content/locales/{language}.yml",
             )
-
-
-def _luminance(colour: str) -> float:
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG 2 contrast ratio of two `#rrggbb` colours."""
-    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
 
 
 def check_locales(docs: list[Document], root: Path, out: Findings) -> None:
