@@ -16,14 +16,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages. Runtime: Pango (WeasyPrint's text engine) and HarfBuzz's subsetter (font
-# embedding without warnings). Tests: Chromium (browser tests), poppler and qpdf (PDF checks).
-RUNTIME_PACKAGES := libpango-1.0-0:libpango-1.0.so.0 libpangoft2-1.0-0:libpangoft2-1.0.so.0 libharfbuzz-subset0:libharfbuzz-subset.so.0
+# Debian packages, each as package:probe (a shared library, a file path or a command).
+# Runtime: Pango (WeasyPrint's text engine), HarfBuzz's subsetter (font embedding without
+# warnings) and the Noto fonts the worksheets fall back to for scripts Lato lacks (CJK,
+# Arabic, Hebrew, emoji). Tests: Chromium (browser tests), poppler and qpdf (PDF checks).
+NOTO := /usr/share/fonts
+RUNTIME_PACKAGES := libpango-1.0-0:libpango-1.0.so.0 libpangoft2-1.0-0:libpangoft2-1.0.so.0 \
+  libharfbuzz-subset0:libharfbuzz-subset.so.0 \
+  fonts-noto-cjk:$(NOTO)/opentype/noto/NotoSansCJK-Regular.ttc \
+  fonts-noto-core:$(NOTO)/truetype/noto/NotoSansArabic-Regular.ttf \
+  fonts-noto-color-emoji:$(NOTO)/truetype/noto/NotoColorEmoji.ttf
 TEST_PACKAGES := chromium:chromium poppler-utils:pdftotext qpdf:qpdf
 
 define apt_install
 	@missing=""; for pair in $(1); do pkg=$${pair%%:*}; probe=$${pair#*:}; \
-	  case $$probe in *.so*) ldconfig -p | grep -q "$$probe" ;; *) command -v "$$probe" >/dev/null ;; esac \
+	  case $$probe in /*) test -e "$$probe" ;; *.so*) ldconfig -p | grep -q "$$probe" ;; *) command -v "$$probe" >/dev/null ;; esac \
 	  || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \

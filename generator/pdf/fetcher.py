@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import font_lato
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from generator.pdf.fonts import FONT_DIR
+
 PACKAGE_ASSETS = Path(__file__).resolve().parent / "assets"
-FONT_DIR = Path(font_lato.__file__).resolve().parent / "files"
 
 
 class SafeFetcher(URLFetcher):  # type: ignore[misc]

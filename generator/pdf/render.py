@@ -24,7 +24,9 @@ from weasyprint.text.fonts import FontConfiguration
 from generator.catalog.model import Catalog, Form, Goal, Kpi, Milestone
 from generator.dates import Duration, schedule
 from generator.outputs import WorksheetFile, worksheet_files
-from generator.pdf.fetcher import FONT_DIR, PACKAGE_ASSETS, SafeFetcher, fetcher_for
+from generator.pdf.direction import mark_right_to_left
+from generator.pdf.fetcher import PACKAGE_ASSETS, SafeFetcher, fetcher_for
+from generator.pdf.fonts import FONT_DIR, fallback_fingerprint
 from generator.pdf.forms import finish_form
 from generator.pool import pool_map, shared
 from generator.problems import BuildFailed
@@ -246,6 +248,7 @@ class Renderer:
         document = weasyprint.HTML(
             string=html, base_url=self.catalog.root.as_uri() + "/", url_fetcher=self.fetcher
         )
+        mark_right_to_left(document.etree_element)  # what dir="auto" would do in a browser
         target.parent.mkdir(parents=True, exist_ok=True)
         document.write_pdf(
             target,
@@ -268,9 +271,10 @@ RENDERER_PACKAGES = (
 
 @functools.cache
 def renderer_fingerprint() -> str:
-    """What shapes a PDF besides its HTML and CSS: the bundled fonts' bytes and the versions of
-    this tool and of the libraries that lay out and write the PDF. A changed font or renderer
-    therefore never reuses a PDF the old one made."""
+    """What shapes a PDF besides its HTML and CSS: the bundled fonts' bytes, the installed
+    fallback fonts (files and sizes) and the versions of this tool and of the libraries that
+    lay out and write the PDF. A changed font or renderer therefore never reuses a PDF the old
+    one made."""
     digest = hashlib.sha256()
     for name in sorted(p.name for p in FONT_DIR.glob("*.ttf")):
         digest.update(name.encode() + b"\0" + (FONT_DIR / name).read_bytes())
@@ -288,6 +292,7 @@ def renderer_fingerprint() -> str:
             version = "-"
         digest.update(f"{dist}={version}\0".encode())
     digest.update(f"pango={pango.pango_version()}".encode())
+    digest.update(f"fallback-fonts={fallback_fingerprint()}".encode())
     return digest.hexdigest()
 
 

@@ -16,6 +16,7 @@ from generator.catalog.selection import (
     is_enabled,
     worked_example_id,
 )
+from generator.colour import contrast_ratio
 from generator.dates import DateRangeError
 from generator.load.documents import Document
 from generator.load.locales import reference_keys, shipped_languages
@@ -26,6 +27,7 @@ from generator.scaffold import identity as placeholder
 from generator.smart import statement_issues
 from generator.terms import DEFAULT_WORDS, forms_for, renames
 from generator.validate.images import check_logo
+from generator.validate.scripts import script_problems
 from generator.website.theme import theme_language
 
 SMART_ORDER = ("specific", "measurable", "achievable", "relevant", "time_bound")
@@ -282,21 +284,6 @@ def check_terms(docs: list[Document], root: Path, out: Findings) -> None:
                     "plural: ...}", key=True, severity=Severity.WARNING)  # fmt: skip
 
 
-def _luminance(colour: str) -> float:
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG 2 contrast ratio of two `#rrggbb` colours."""
-    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
 def check_locales(docs: list[Document], root: Path, out: Findings) -> None:
     """A catalog's locale file sets only keys the tool knows; gaps in a language the tool does
     not ship are filled from English (a warning each)."""
@@ -486,6 +473,11 @@ def check_pages(docs: list[Document], root: Path, out: Findings) -> None:
             )
 
 
+def check_scripts(docs: list[Document], root: Path, out: Findings) -> None:
+    """Text in a script no installed font covers (a warning: the site still shows it)."""
+    out.problems.extend(script_problems(docs))
+
+
 RULES: tuple[Rule, ...] = (
     check_goal_files,
     check_related,
@@ -502,6 +494,7 @@ RULES: tuple[Rule, ...] = (
     check_enabled_goals,
     check_identity,
     check_terms,
+    check_scripts,
 )
 
 

@@ -302,6 +302,7 @@ def mkdocs_config(catalog: Catalog, build_dir: Path, logo_name: str) -> dict[str
         "extra": {
             "contact": {"name": org.contact_name, "email": org.contact_email},
             "contact_label": catalog.ui("site.footer.contact"),
+            "table_label": catalog.ui("site.table"),
             "website": org.website or "",
             "generator": False,
         },

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from generator.catalog.model import Catalog, Goal
 from generator.cli import main
+from generator.colour import contrast_ratio
+from generator.export import catalog_data
+from generator.load.locales import PACKAGE_LOCALES
+from generator.load.yaml_safe import flatten_keys
 from generator.outputs import worksheet_files
 from generator.validate.check import check_repository
 from tests.conftest import copy_repository
@@ -166,26 +173,185 @@ def test_worksheet_links_serve_pdfs(page: object, served: Served) -> None:
         assert response.headers["content-type"] == "application/pdf"
 
 
-@pytest.mark.parametrize("where", ["home", "audience index", "goal page", "smart guide"])
-def test_no_serious_accessibility_violations(page: object, served: Served, where: str) -> None:
+VIEWS = [("light", 1280), ("dark", 1280), ("light", 390), ("dark", 390)]  # desktop and phone
+VIEW_IDS = [f"{scheme}-{width}" for scheme, width in VIEWS]
+
+
+@contextmanager
+def viewed(browser: object, scheme: str, width: int) -> Iterator[Any]:
+    """A page in a fresh context with the given colour scheme and viewport width."""
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": width, "height": 900}, color_scheme=scheme
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def serious_violations(page: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    goal = served.catalog.goals[0]
-    path = {
-        "home": "",
-        "audience index": f"goals/{goal.audience}/",
-        "goal page": goal_url(goal),
-        "smart guide": "smart/",
-    }[where]
-    page.goto(served.url + path)  # type: ignore[attr-defined]
-    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
     results = Axe().run(page)
-    bad = [
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert not bad, "\n".join(bad)
+
+
+def site_paths(catalog: Catalog) -> dict[str, str]:
+    goal = catalog.goals[0]
+    return {
+        "home": "",
+        "audience index": f"goals/{goal.audience}/",
+        "goal page": goal_url(goal),
+        "smart guide": "smart/",
+        "measuring": "measuring/",
+        "worksheets": "worksheets/",
+    }
+
+
+@pytest.mark.parametrize(("scheme", "width"), VIEWS, ids=VIEW_IDS)
+@pytest.mark.parametrize(
+    "where", ["home", "audience index", "goal page", "smart guide", "measuring", "worksheets"]
+)
+def test_no_serious_accessibility_violations(
+    browser: object, served: Served, where: str, scheme: str, width: int
+) -> None:
+    """axe in light and dark, desktop and phone; wide tables never widen the page."""
+    with viewed(browser, scheme, width) as page:
+        page.goto(served.url + site_paths(served.catalog)[where])
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(100)  # the scroll frames of wide tables are marked per frame
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        bad = serious_violations(page)
+        assert not bad, "\n".join(bad)
+
+
+def _rgb(css: str) -> str:
+    r, g, b = (int(x) for x in re.findall(r"\d+", css)[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_buttons_stay_readable_at_rest_and_on_hover(
+    browser: object, served: Served, scheme: str
+) -> None:
+    """Text on every button reaches WCAG AA 4.5:1, also under the pointer (the accent colour),
+    which axe does not look at."""
+    with viewed(browser, scheme, 1280) as page:
+        page.goto(served.url + goal_url(served.catalog.goals[0]))
+        page.wait_for_load_state("networkidle")
+        buttons = page.locator(".md-typeset .md-button")
+        assert buttons.count() >= 1
+        page_bg = _rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+        for n in range(buttons.count()):
+            button = buttons.nth(n)
+            for state in ("rest", "hover"):
+                if state == "hover":
+                    button.hover()
+                else:
+                    page.mouse.move(0, 0)
+                page.wait_for_timeout(400)  # Material fades colours in 250 ms
+                style = button.evaluate(
+                    "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]"
+                )
+                fg = _rgb(style[0])
+                transparent = style[1] == "rgba(0, 0, 0, 0)"
+                bg = page_bg if transparent else _rgb(style[1])
+                ratio = contrast_ratio(fg, bg)
+                assert ratio >= 4.5, (scheme, n, state, fg, bg, round(ratio, 2))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_header_logo_stands_out_from_the_brand_colour(
+    browser: object, served: Served, scheme: str
+) -> None:
+    """Most logos are drawn in the brand colour the header is filled with: most of the logo's
+    box must differ from that colour, or the reader sees an empty header."""
+    from PIL import Image
+
+    primary = served.catalog.organization.primary
+    header = tuple(int(primary[i : i + 2], 16) for i in (1, 3, 5))
+    with viewed(browser, scheme, 1280) as page:
+        page.goto(served.url)
+        page.wait_for_load_state("networkidle")
+        shot = page.locator(".md-header .md-logo img").screenshot()
+    image = Image.open(io.BytesIO(shot)).convert("RGB")
+    pixels = [image.getpixel((x, y)) for x in range(image.width) for y in range(image.height)]
+    like_header = sum(
+        1 for px in pixels if sum(abs(a - b) for a, b in zip(px, header, strict=True)) < 40
+    )
+    assert like_header / len(pixels) < 0.5, (scheme, like_header, len(pixels))
+
+
+@pytest.fixture(scope="module")
+def served_german(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The default catalog published in German (site only), served over local HTTP."""
+    root = copy_repository(tmp_path_factory.mktemp("german") / "repo")
+    org = root / "content/organization.yml"
+    org.write_text(org.read_text(encoding="utf-8").replace("language: en", "language: de"))
+    site = build(root)
+    catalog = check_repository(root).catalog
+    assert catalog is not None
+    with http_server(site) as url:
+        yield Served(url, catalog)
+
+
+def _strings(data: Any) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict | list):
+        for value in data.values() if isinstance(data, dict) else data:
+            yield from _strings(value)
+
+
+def _ui_strings(lang: str) -> dict[str, str]:
+    data = yaml.safe_load((PACKAGE_LOCALES / f"{lang}.yml").read_text(encoding="utf-8"))
+    return {".".join(map(str, k)): str(v) for k, v in flatten_keys(data).items()}
+
+
+@pytest.mark.parametrize(("scheme", "width"), [VIEWS[0], VIEWS[3]], ids=[VIEW_IDS[0], VIEW_IDS[3]])
+def test_german_pages_show_no_english_ui_string(
+    browser: object, served_german: Served, scheme: str, width: int
+) -> None:
+    """Every UI string whose German differs from the English is German on the German site."""
+    german = _ui_strings("de")
+    english = {
+        k: v
+        for k, v in _ui_strings("en").items()
+        if k.startswith("site.") and german.get(k) != v and "{" not in v
+    }
+    # German UI strings and the catalog's own text may hold English words ("US Letter", a
+    # source's title): they are taken out before looking for English UI strings
+    catalog_text = [v for v in _strings(catalog_data(served_german.catalog)) if len(v) > 3]
+    german_values = sorted({*german.values(), *catalog_text}, key=len, reverse=True)
+    with viewed(browser, scheme, width) as page:
+        for where, path in site_paths(served_german.catalog).items():
+            page.goto(served_german.url + path)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(100)
+            assert page.evaluate("document.documentElement.lang") == "de"
+            # what a reader sees and hears, less catalog text (sources, tags stay as written)
+            text = page.evaluate(
+                """() => { const c = document.body.cloneNode(true);
+                c.querySelectorAll('.hb-source, .hb-tag, script, style').forEach(e => e.remove());
+                const labels = [...c.querySelectorAll('[aria-label],[title],[placeholder]')]
+                  .map(e => [e.getAttribute('aria-label'), e.getAttribute('title'),
+                             e.getAttribute('placeholder')].join(' '));
+                return c.textContent + ' ' + labels.join(' '); }"""
+            )
+            for value in german_values:  # German strings may contain English words ("US Letter")
+                text = text.replace(value, " ")
+            shown = [
+                f"{key}: {value!r}"
+                for key, value in english.items()
+                if re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text)
+            ]
+            assert not shown, (where, shown)
+            bad = serious_violations(page)
+            assert not bad, (where, bad)
 
 
 @pytest.mark.parametrize("pack", PACKS, ids=[f"pack{i}" for i in range(len(PACKS))])
