@@ -238,11 +238,15 @@ def test_unsafe_website_urls_are_errors(repo_copy: Path, url: str) -> None:
 
 
 def test_evidence_urls_with_user_info_are_errors(repo_copy: Path) -> None:
-    text = (repo_copy / LEARN).read_text(encoding="utf-8")
-    url = re.search(r"url: (https://\S+)", text)
+    goal = next(  # any goal whose evidence links its source
+        p.relative_to(repo_copy).as_posix()
+        for p in sorted((repo_copy / "content/goals").glob("*/*.yml"))
+        if "url: https://" in p.read_text(encoding="utf-8")
+    )
+    url = re.search(r"url: (https://\S+)", (repo_copy / goal).read_text(encoding="utf-8"))
     assert url is not None
-    edit(repo_copy, LEARN, url.group(0), "url: https://me@evil.example/")
-    assert_invalid_at(repo_copy, LEARN, line_of(repo_copy, LEARN, "me@evil"), "user name")
+    edit(repo_copy, goal, url.group(0), "url: https://me@evil.example/")
+    assert_invalid_at(repo_copy, goal, line_of(repo_copy, goal, "me@evil"), "user name")
 
 
 # --- translations ---------------------------------------------------------------------------
