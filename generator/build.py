@@ -39,7 +39,6 @@ def build_into(
             catalog,
             staging,
             papers=catalog.organization.paper,
-            fillable=settings.fillable,
             cache_dir=settings.root / ".cache" / "worksheets",
             progress=progress,
         )
@@ -65,6 +64,9 @@ def build(catalog: Catalog, settings: BuildSettings, progress: Progress | None =
     """Build the site and worksheets; on any failure the previous site/ stays as it was."""
     if settings.papers:  # --paper replaces organization.yml's sizes for links and PDFs alike
         organization = dataclasses.replace(catalog.organization, paper=settings.papers)
+        catalog = dataclasses.replace(catalog, organization=organization)
+    if settings.fillable:  # --fillable adds the PDF-form twins, as `fillable: true` does
+        organization = dataclasses.replace(catalog.organization, fillable=True)
         catalog = dataclasses.replace(catalog, organization=organization)
     check_replaceable(settings.site_dir, settings.root)
     with staged_folder(settings.site_dir, settings.root) as staging:

@@ -24,6 +24,16 @@ class WorksheetFile:
     key: str  # goal id, form kind, "kpi-sheet", or booklet name (audience or "complete")
     paper: str  # a4 | letter
     path: str  # relative to the site root, forward slashes
+    fillable: bool = False  # the PDF-form twin of a printable sheet
+
+
+FILLABLE_FOLDER = "worksheets/fillable"
+
+
+def fillable_twin(f: WorksheetFile) -> WorksheetFile:
+    """The same sheet as a PDF form, under worksheets/fillable/<paper>/."""
+    path = FILLABLE_FOLDER + "/" + f.path.removeprefix("worksheets/")
+    return WorksheetFile(f.kind, f.key, f.paper, path, fillable=True)
 
 
 def goal_worksheet_path(goal_id: str, paper: str) -> str:
@@ -43,7 +53,8 @@ def booklet_path(name: str, paper: str) -> str:
 
 
 def worksheet_files(catalog: Catalog, papers: tuple[str, ...] | None = None) -> list[WorksheetFile]:
-    """Every PDF a full build writes, in a stable order."""
+    """Every PDF a full build writes, in a stable order: the printable sheets, then (when the
+    organization makes fillable forms) their PDF-form twins."""
     out: list[WorksheetFile] = []
     for paper in papers or catalog.organization.paper:
         out += [
@@ -57,4 +68,6 @@ def worksheet_files(catalog: Catalog, papers: tuple[str, ...] | None = None) -> 
             for b in BOOKLETS
             if b == "complete" or catalog.goals_for(b)
         ]
+    if catalog.organization.fillable:
+        out += [fillable_twin(f) for f in out]
     return out

@@ -479,11 +479,30 @@ def render_worksheets(
     cache_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> list[Path]:
-    """Write every worksheet PDF of the catalog under out_dir (paths from outputs.py)."""
+    """Write every worksheet PDF of the catalog under out_dir (paths from outputs.py).
+
+    With `fillable` every sheet is written as a PDF form in place of the printable one (the
+    `worksheets --fillable` command); otherwise printable sheets, plus their form twins when
+    organization.yml (or `build --fillable`) asks for them.
+    """
     files = worksheet_files(catalog, papers)
     if goal_ids is not None:
         files = [f for f in files if f.kind == "goal" and f.key in goal_ids]
-    renderer = Renderer(catalog, fillable)
-    jobs = [job_for(catalog, f) for f in files]
-    written, _ = run_jobs(renderer, jobs, out_dir, cache_dir, progress)
+    if fillable:
+        files = [f for f in files if not f.fillable]
+    total = len(files)
+    written: list[Path] = []
+    for forms in (False, True):
+        subset = [f for f in files if f.fillable == forms]
+        if not subset:
+            continue
+        done = len(written)
+
+        def step(n: int, _total: int, item: str, done: int = done) -> None:
+            if progress:
+                progress(done + n, total, item)
+
+        jobs = [job_for(catalog, f) for f in subset]
+        paths, _ = run_jobs(Renderer(catalog, forms or fillable), jobs, out_dir, cache_dir, step)
+        written += paths
     return written

@@ -123,7 +123,9 @@ def _worksheet_groups(catalog: Catalog, ui: Callable[[str], str]) -> list[dict[s
     files = worksheet_files(catalog)
     paths: dict[tuple[str, str], dict[str, str]] = {}
     for f in files:
-        paths.setdefault((f.kind, f.key), {})[f.paper] = f.path
+        paths.setdefault((f.kind, f.key), {})[f.paper + (":fillable" if f.fillable else "")] = (
+            f.path
+        )
     w = catalog.worksheets
     form_titles = {
         "agreement": w.agreement.title,

@@ -1,0 +1,41 @@
+"""The site offers the fillable set exactly when the build makes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from generator.cli import main
+from generator.load.locales import shipped_strings
+from tests.fixtures import make_repo
+from tests.website.sitetools import visible_text
+
+EN = shipped_strings("en")
+
+
+def build(root: Path, *extra: str) -> Path:
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--paper", "a4", *extra])
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+def test_a_printable_build_says_nothing_about_filling_on_screen(tmp_path: Path) -> None:
+    site = build(make_repo("minimal", tmp_path / "repo"))
+    text = visible_text((site / "worksheets/index.html").read_text())
+    assert EN["site.worksheets.intro"] in text
+    assert EN["site.worksheets.fill_on_screen"] not in text and "on screen" not in text
+    assert not (site / "worksheets/fillable").exists()
+
+
+def test_fillable_builds_publish_both_sets_and_link_the_forms(tmp_path: Path) -> None:
+    site = build(make_repo("minimal", tmp_path / "repo"), "--fillable")
+    page = (site / "worksheets/index.html").read_text()
+    assert EN["site.worksheets.fill_on_screen"] in visible_text(page)
+    printable = site / "worksheets/a4/agreement.pdf"
+    form = site / "worksheets/fillable/a4/agreement.pdf"
+    assert "fillable/a4/agreement.pdf" in page
+    assert not PdfReader(printable).get_fields()
+    assert PdfReader(form).get_fields()
+    assert len(PdfReader(form).pages) == len(PdfReader(printable).pages)
