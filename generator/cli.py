@@ -10,6 +10,7 @@ import click
 
 from generator import __version__
 from generator.catalog.model import Catalog
+from generator.outputs import PAPERS
 from generator.problems import ContentInvalid, HandbookError, environment_error
 from generator.validate.check import check_repository
 from generator.validate.report import REPORTER_BY_NAME
@@ -137,7 +138,7 @@ class ProgressBar:
 
 paper_option = click.option(
     "--paper",
-    type=click.Choice(["a4", "letter"]),
+    type=click.Choice(PAPERS),
     multiple=True,
     help="Paper size of the worksheets (repeatable). Default: `paper` in organization.yml.",
 )
@@ -149,7 +150,11 @@ paper_option = click.option(
     "--no-pdf", is_flag=True, help="Skip the PDF worksheets (faster; links stay in place)."
 )
 @paper_option
-@click.option("--fillable", is_flag=True, help="Make the worksheets fillable PDF forms.")
+@click.option(
+    "--fillable",
+    is_flag=True,
+    help="Also publish every sheet as a PDF form (worksheets/fillable/), as `fillable: true` does.",
+)
 @click.option(
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from generator.catalog.model import AUDIENCES, Catalog
 
-PAPERS: tuple[str, ...] = ("a4", "letter")
+PAPERS: tuple[str, ...] = ("a4", "letter")  # the one list of paper sizes (schema enum alike)
 FORM_KINDS: tuple[str, ...] = (
     "agreement",
     "check-in-log",

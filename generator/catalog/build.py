@@ -46,6 +46,7 @@ from generator.dates import Duration, parse_date
 from generator.load.documents import Document
 from generator.load.locales import merged_strings
 from generator.load.yaml_safe import flatten_keys
+from generator.outputs import PAPERS
 from generator.safety.richtext import render_rich
 from generator.smart import join, parse_statement, rename_text
 from generator.terms import model_terms, term_renamer, terms_for
@@ -225,7 +226,7 @@ def build_catalog(root: Path, documents: list[Document]) -> Catalog:
         primary=org["colors"]["primary"].lower(),
         accent=org["colors"]["accent"].lower(),
         language=org["language"],
-        paper=tuple(org.get("paper", ["a4", "letter"])),
+        paper=tuple(org.get("paper", PAPERS)),
         start_date=start,
         duration=program["duration"],
         cadence=program["cadence"],

@@ -23,7 +23,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from generator.catalog.model import Catalog, Form, Goal, Kpi, Milestone
 from generator.dates import Duration, schedule
-from generator.outputs import WorksheetFile, worksheet_files
+from generator.outputs import PAPERS, WorksheetFile, worksheet_files
 from generator.pdf.direction import mark_right_to_left
 from generator.pdf.fetcher import PACKAGE_ASSETS, SafeFetcher, fetcher_for
 from generator.pdf.fonts import FONT_DIR, fallback_fingerprint
@@ -100,7 +100,7 @@ class Renderer:
         self.env = template_environment(catalog.root, TEMPLATES, autoescape=True)
         self.template = self.env.get_template("document.html")
         self._stylesheets: dict[str, list[weasyprint.CSS]] = {}
-        self.css_text = {paper: self._css_text(paper) for paper in ("a4", "letter")}
+        self.css_text = {paper: self._css_text(paper) for paper in PAPERS}
         self.logo_digest = self._serve_logo()
 
     def _serve_logo(self) -> str:
