@@ -134,6 +134,14 @@ class ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="Site engine: MkDocs with Material, or Zensical (Material's successor).",
+)
+
 paper_option = click.option(
     "--paper",
     type=click.Choice(["a4", "letter"]),
@@ -155,8 +163,14 @@ paper_option = click.option(
     default=None,
     help="Output folder.  [default: ROOT/site]",
 )
+@engine_option
 def build(
-    root: Path, no_pdf: bool, paper: tuple[str, ...], fillable: bool, site_dir: Path | None
+    root: Path,
+    no_pdf: bool,
+    paper: tuple[str, ...],
+    fillable: bool,
+    site_dir: Path | None,
+    engine: str,
 ) -> None:
     """Validate content/, then build the handbook site and PDF worksheets into site/.
 
@@ -174,6 +188,7 @@ def build(
         pdf=not no_pdf,
         papers=paper or None,
         fillable=fillable,
+        engine=engine,
     )
     bar = ProgressBar("Worksheets")
     try:
@@ -187,7 +202,8 @@ def build(
 @root_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-def serve(root: Path, host: str, port: int) -> None:
+@engine_option
+def serve(root: Path, host: str, port: int, engine: str) -> None:
     """Live preview at http://HOST:PORT/: rebuilds when content/, overrides/ or templates change.
 
     Validation errors are printed and shown in the browser; the server keeps running.
@@ -195,7 +211,7 @@ def serve(root: Path, host: str, port: int) -> None:
     """
     from generator.website.serve import serve as run_serve
 
-    run_serve(root.resolve(), host, port)
+    run_serve(root.resolve(), host, port, engine)
 
 
 @main.command()
