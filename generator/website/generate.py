@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ def large_catalog(catalog: Catalog) -> bool:
     return len(catalog.goals) > NAV_GOAL_LIMIT
 
 
-def by_tag(goals: list[Goal]) -> list[tuple[str, list[Goal]]]:
+def by_tag(goals: Sequence[Goal]) -> list[tuple[str, list[Goal]]]:
     """(tag, goals with that tag) sorted by tag; goals keep their order; untagged left out."""
     tags: dict[str, list[Goal]] = {}
     for goal in goals:
