@@ -10,6 +10,8 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.safety.scan import scan_output
 from generator.website.engines import zensical_command
+from generator.website.serve import rebuild
+from tests.fixtures import make_repo
 from tests.website.sitetools import build
 
 
@@ -42,3 +44,18 @@ def test_both_engines_build_the_default_catalog_to_the_same_pages(repo_copy: Pat
     assert result.exit_code == 1, result.output
     assert "Zensical could not build the site" in result.output
     assert (zensical_site / "index.html").read_bytes() == before
+
+
+def test_serve_rebuilds_with_zensical(tmp_path: Path) -> None:
+    """`handbook serve --engine zensical` runs this rebuild on every change (serve.py)."""
+    root = make_repo("second-org", tmp_path / "repo")
+    preview = tmp_path / "preview"
+    assert rebuild(root, preview, "zensical")
+    page = preview / "goals/mentee/alpha/index.html"
+    assert "Practise one skill" in page.read_text()
+    (preview / "stale.html").write_text("from an earlier build")
+    goal = root / "content/goals/mentee/alpha.yml"
+    goal.write_text(goal.read_text().replace("title: Practise one skill", "title: Practise two"))
+    assert rebuild(root, preview, "zensical")
+    assert "Practise two" in page.read_text()
+    assert not (preview / "stale.html").exists()  # the engine owns the folder, like MkDocs
