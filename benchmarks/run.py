@@ -11,6 +11,7 @@ BENCHMARKS = (
     "benchmarks.worksheets",
     "benchmarks.safety_scan",
     "benchmarks.review_diff",
+    "benchmarks.scale",
 )
 
 

@@ -23,6 +23,7 @@ class BuildSettings:
     pdf: bool = True
     papers: tuple[str, ...] | None = None  # None: as organization.yml says
     fillable: bool = False
+    engine: str = "mkdocs"  # or "zensical" (generator/website/engines.py)
 
 
 def build_into(
@@ -31,7 +32,7 @@ def build_into(
     """Everything a build writes, into `staging` (a fresh folder beside site/)."""
     from generator.website.build import build_site
 
-    build_site(catalog, settings.root / "build", staging)
+    build_site(catalog, settings.root / "build", staging, settings.engine)
     if settings.pdf:
         from generator.pdf.render import render_worksheets
 
@@ -43,14 +44,14 @@ def build_into(
             progress=progress,
         )
     (staging / "catalog.json").write_text(catalog_to_json(catalog), encoding="utf-8")
-    refuse_unsafe_output(staging, settings.root)
+    refuse_unsafe_output(staging, settings.root, settings.engine)
 
 
-def refuse_unsafe_output(folder: Path, root: Path) -> None:
+def refuse_unsafe_output(folder: Path, root: Path, engine: str = "mkdocs") -> None:
     """The post-build safety scan: nothing it flags is ever published (the old site stays)."""
     from generator.safety.scan import scan_output
 
-    findings = scan_output(folder, theme_dirs=[theme_overrides(root)])
+    findings = scan_output(folder, theme_dirs=[theme_overrides(root)], engine=engine)
     if findings:
         listed = "\n  ".join(str(f) for f in findings[:20])
         more = f"\n  ... and {len(findings) - 20} more" if len(findings) > 20 else ""

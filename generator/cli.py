@@ -11,6 +11,7 @@ import click
 from generator import __version__
 from generator.catalog.model import Catalog
 from generator.outputs import PAPERS
+from generator.pdf.shards import Shard
 from generator.problems import ContentInvalid, HandbookError, environment_error
 from generator.validate.check import check_repository
 from generator.validate.report import REPORTER_BY_NAME
@@ -136,6 +137,26 @@ class ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="Site engine: MkDocs with Material, or Zensical (Material's successor).",
+)
+
+
+def _shard_callback(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> Shard | None:
+    if value is None:
+        return None
+    try:
+        return Shard.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 paper_option = click.option(
     "--paper",
     type=click.Choice(PAPERS),
@@ -161,8 +182,14 @@ paper_option = click.option(
     default=None,
     help="Output folder.  [default: ROOT/site]",
 )
+@engine_option
 def build(
-    root: Path, no_pdf: bool, paper: tuple[str, ...], fillable: bool, site_dir: Path | None
+    root: Path,
+    no_pdf: bool,
+    paper: tuple[str, ...],
+    fillable: bool,
+    site_dir: Path | None,
+    engine: str,
 ) -> None:
     """Validate content/, then build the handbook site and PDF worksheets into site/.
 
@@ -180,6 +207,7 @@ def build(
         pdf=not no_pdf,
         papers=paper or None,
         fillable=fillable,
+        engine=engine,
     )
     bar = ProgressBar("Worksheets")
     try:
@@ -193,7 +221,8 @@ def build(
 @root_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-def serve(root: Path, host: str, port: int) -> None:
+@engine_option
+def serve(root: Path, host: str, port: int, engine: str) -> None:
     """Live preview at http://HOST:PORT/: rebuilds when content/, overrides/ or templates change.
 
     Validation errors are printed and shown in the browser; the server keeps running.
@@ -201,7 +230,7 @@ def serve(root: Path, host: str, port: int) -> None:
     """
     from generator.website.serve import serve as run_serve
 
-    run_serve(root.resolve(), host, port)
+    run_serve(root.resolve(), host, port, engine)
 
 
 @main.command()
@@ -213,6 +242,21 @@ def serve(root: Path, host: str, port: int) -> None:
     "--roster",
     type=click.Path(path_type=Path),  # read_roster checks it: a regular file, before opening
     help="CSV with columns mentor, mentee, start_date, optional goals: one set per pair.",
+)
+@click.option(
+    "--shard",
+    metavar="I/N",
+    callback=_shard_callback,
+    help="With --roster: render only shard I of N (a stable split by pair; writes a manifest).",
+)
+@click.option(
+    "--merge-shards",
+    is_flag=True,
+    help="Check the shard folders given as arguments (every pair once, files intact) and "
+    "merge their PDFs into the output folder.",
+)
+@click.argument(
+    "shard_dirs", nargs=-1, type=click.Path(file_okay=False, exists=True, path_type=Path)
 )
 @click.option("--fillable", is_flag=True, help="Make the worksheets fillable PDF forms.")
 @paper_option
@@ -228,14 +272,30 @@ def worksheets(
     root: Path,
     goals: tuple[str, ...],
     roster: Path | None,
+    shard: Shard | None,
+    merge_shards: bool,
+    shard_dirs: tuple[Path, ...],
     fillable: bool,
     paper: tuple[str, ...],
     output: Path,
 ) -> None:
-    """Render only the PDF worksheets (all of them, some goals', or per mentoring pair)."""
+    """Render only the PDF worksheets (all of them, some goals', or per mentoring pair).
+
+    Big rosters split over CI jobs: `--roster pairs.csv --shard I/N -o out-I` in each job, then
+    `--merge-shards out-1 ... out-N -o out` in a final one.
+    """
     from generator.pdf.render import render_worksheets
     from generator.pdf.roster import render_roster
+    from generator.pdf.shards import merge_shards as run_merge
 
+    if shard_dirs and not merge_shards:
+        raise click.UsageError("folders as arguments are only for --merge-shards")
+    if shard is not None and roster is None:
+        raise click.UsageError("--shard needs --roster")
+    if merge_shards:
+        merged = run_merge(shard_dirs, output, root.resolve())
+        click.echo(f"Checked {len(shard_dirs)} shard(s); merged {len(merged)} PDF(s) into {output}")
+        return
     catalog = require_catalog(root)
     unknown = [g for g in goals if g not in {x.id for x in catalog.goals}]
     if unknown:
@@ -246,7 +306,13 @@ def worksheets(
     try:
         if roster is not None:
             written = render_roster(
-                catalog, roster, output, papers=paper or None, fillable=fillable
+                catalog,
+                roster,
+                output,
+                papers=paper or None,
+                fillable=fillable,
+                progress=bar,
+                shard=shard,
             )
         else:
             written = render_worksheets(

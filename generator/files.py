@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from generator.problems import HandbookError
 
@@ -26,13 +29,17 @@ def _kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def read_regular_file(path: Path, *, max_bytes: int, follow_symlinks: bool = False) -> bytes:
-    """The bytes of path, which must be a regular file of at most max_bytes; UnsafeFile if not.
+@contextmanager
+def open_regular_file(
+    path: Path, *, max_bytes: int, follow_symlinks: bool = False
+) -> Iterator[BinaryIO]:
+    """path opened for binary reading; it must be a regular file of at most max_bytes.
 
     The type is checked with (l)stat *before* opening: opening a FIFO blocks until a writer
     comes, and opening a device can have side effects. The open itself uses O_NONBLOCK (and
     O_NOFOLLOW unless symlinks are followed) and checks the opened file again, so a file swapped
-    between the check and the open cannot slip through either.
+    between the check and the open cannot slip through either. Readers that stream the file
+    stop at max_bytes themselves (see read_regular_file).
     """
     try:
         info = path.stat() if follow_symlinks else path.lstat()
@@ -45,7 +52,7 @@ def read_regular_file(path: Path, *, max_bytes: int, follow_symlinks: bool = Fal
     if not stat.S_ISREG(info.st_mode):
         raise UnsafeFile(f"{path}: is {_kind(info.st_mode)}, not a regular file")
     if info.st_size > max_bytes:
-        raise UnsafeFile(f"{path}: the file is larger than the limit of {max_bytes:,} bytes")
+        raise too_large(path, max_bytes)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     if not follow_symlinks:
         flags |= os.O_NOFOLLOW
@@ -57,9 +64,19 @@ def read_regular_file(path: Path, *, max_bytes: int, follow_symlinks: bool = Fal
         opened = os.fstat(file.fileno())
         if not stat.S_ISREG(opened.st_mode):
             raise UnsafeFile(f"{path}: is {_kind(opened.st_mode)}, not a regular file")
+        yield file
+
+
+def too_large(path: Path, max_bytes: int) -> UnsafeFile:
+    return UnsafeFile(f"{path}: the file is larger than the limit of {max_bytes:,} bytes")
+
+
+def read_regular_file(path: Path, *, max_bytes: int, follow_symlinks: bool = False) -> bytes:
+    """The bytes of path, which must be a regular file of at most max_bytes; UnsafeFile if not."""
+    with open_regular_file(path, max_bytes=max_bytes, follow_symlinks=follow_symlinks) as file:
         data = file.read(max_bytes + 1)  # one byte more tells a file that grew past the cap
     if len(data) > max_bytes:
-        raise UnsafeFile(f"{path}: the file is larger than the limit of {max_bytes:,} bytes")
+        raise too_large(path, max_bytes)
     return data
 
 

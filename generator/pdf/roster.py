@@ -5,19 +5,27 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
+import hashlib
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from generator.atomic import check_replaceable, staged_folder
 from generator.catalog.model import Catalog
-from generator.files import read_regular_file, utf8_position
+from generator.files import open_regular_file, too_large, utf8_position
 from generator.pdf.render import PAIR_SHEETS, Job, Pair, Progress, Renderer, _items_for, run_jobs
+from generator.pdf.shards import Shard, write_manifest
 from generator.problems import HandbookError
 
+if TYPE_CHECKING:
+    from hashlib import _Hash as Hash
+
 REQUIRED = ("mentor", "mentee", "start_date")
-MAX_ROSTER_BYTES = 4 * 1024 * 1024  # ~40,000 pairs; anything bigger is a wrong file
+MAX_ROSTER_BYTES = 64 * 1024 * 1024  # ~600,000 pairs (read row by row); more is a wrong file
+MAX_REPORTED = 500  # bad cells listed in full; the rest are counted
 YEARS = range(1970, 2201)  # dates outside are typos, and date arithmetic stays far from year 9999
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # invisible in a PDF, and never part of a name
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # [0-9], not \d: no other scripts' digits
@@ -27,20 +35,28 @@ class RosterInvalid(HandbookError):
     """The roster CSV has bad rows; every one is listed with its line and column."""
 
 
-def roster_text(path: Path) -> str:
-    """The roster as text: a regular file in UTF-8 (a BOM, as Excel writes, is allowed)."""
-    raw = read_regular_file(path, max_bytes=MAX_ROSTER_BYTES, follow_symlinks=True)
-    body = raw.removeprefix(codecs.BOM_UTF8)
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, col = utf8_position(body, exc)
-        raise RosterInvalid(
-            f"{path}:{line}:{col}: the roster is not UTF-8 text (byte 0x{body[exc.start]:02x} "
-            f"on line {line}); it was probably saved as Latin-1/Windows-1252 (Excel's plain "
-            "'CSV'). "
-            "Save the file as CSV UTF-8 and run again."
-        ) from None
+def _lines(file: BinaryIO, path: Path, digest: Hash) -> Iterator[str]:
+    """The roster's lines, decoded one at a time (a BOM, as Excel writes, is dropped).
+
+    The bytes read go into `digest`, so a second pass can tell the file did not change.
+    """
+    size = 0
+    for number, raw in enumerate(file, 1):
+        size += len(raw)
+        if size > MAX_ROSTER_BYTES:  # the file grew after its size was checked
+            raise too_large(path, MAX_ROSTER_BYTES)
+        digest.update(raw)
+        line = raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            _, col = utf8_position(line, exc)
+            raise RosterInvalid(
+                f"{path}:{number}:{col}: the roster is not UTF-8 text (byte "
+                f"0x{line[exc.start]:02x} on line {number}); it was probably saved as "
+                "Latin-1/Windows-1252 (Excel's plain 'CSV'). Save the file as CSV UTF-8 and "
+                "run again."
+            ) from None
 
 
 def _control_problem(column: str, value: str) -> str | None:
@@ -65,42 +81,84 @@ def _date_problem(value: str) -> str | None:
     return None
 
 
-def read_roster(path: Path, catalog: Catalog) -> list[Pair]:
-    """The pairs of a roster CSV; RosterInvalid naming each bad cell as FILE:LINE:COL (all)."""
-    reader = csv.DictReader(io.StringIO(roster_text(path), newline=""))
-    try:
-        columns = [c.strip() for c in reader.fieldnames or []]
-    except csv.Error as exc:
-        raise RosterInvalid(f"{path}:1: {exc}") from None
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise RosterInvalid(f"{path}:1: missing column(s): {', '.join(missing)}")
-    col = {name: n for n, name in reversed(list(enumerate(columns, 1)))}  # first of duplicates
-    known = {g.id for g in catalog.goals}
-    pairs: list[Pair] = []
+@dataclass(frozen=True)
+class RosterSummary:
+    """What a full pass over a valid roster found: its pairs and the file's SHA-256."""
+
+    pairs: int
+    sha256: str
+
+
+Visit = Callable[[int, Pair], None]
+
+
+def scan_roster(path: Path, catalog: Catalog, visit: Visit | None = None) -> RosterSummary:
+    """Read the roster row by row, validating every row; RosterInvalid lists every bad cell.
+
+    `visit(n, pair)` is called for the n-th valid pair (1-based) as it is read; memory stays
+    flat because no row is kept. Callers that must not act on a bad roster run one pass
+    without `visit` first (see render_roster).
+    """
+    digest = hashlib.sha256()
     errors: list[str] = []
-    try:
-        for row in reader:
-            values = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-            problems = [(col[c], f"'{c}' is empty") for c in REQUIRED if not values.get(c)]
-            problems += [(col[c], p) for c, v in values.items() if (p := _control_problem(c, v))]
-            start = values.get("start_date", "")
-            date_problem = _date_problem(start) if start else None
-            if date_problem:
-                problems.append((col["start_date"], date_problem))
-            goals = tuple(values.get("goals", "").split())
-            problems += [
-                (col["goals"], f"goal '{g}' is not in the catalog") for g in goals if g not in known
-            ]
-            errors += [f"{path}:{reader.line_num}:{c}: {message}" for c, message in problems]
-            if not problems:
-                pairs.append(Pair(values["mentor"], values["mentee"], start, goals))
-    except csv.Error as exc:  # e.g. a NUL byte: report it with the rows found so far
-        errors.append(f"{path}:{reader.line_num}: {exc}")
+    count = 0
+    with open_regular_file(path, max_bytes=MAX_ROSTER_BYTES, follow_symlinks=True) as file:
+        reader = csv.DictReader(_lines(file, path, digest))
+        try:
+            columns = [c.strip() for c in reader.fieldnames or []]
+        except csv.Error as exc:
+            raise RosterInvalid(f"{path}:1: {exc}") from None
+        missing = [c for c in REQUIRED if c not in columns]
+        if missing:
+            raise RosterInvalid(f"{path}:1: missing column(s): {', '.join(missing)}")
+        col = {name: n for n, name in reversed(list(enumerate(columns, 1)))}  # first duplicate
+        known = {g.id for g in catalog.goals}
+        try:
+            for row in reader:
+                pair, problems = _row(row, col, known)
+                if len(errors) < MAX_REPORTED:
+                    errors += [f"{path}:{reader.line_num}:{c}: {m}" for c, m in problems]
+                elif problems:
+                    errors.append("")  # counted, not kept: a huge wrong file stays small
+                if pair is not None:
+                    count += 1
+                    if visit is not None and not errors:
+                        visit(count, pair)
+        except csv.Error as exc:  # e.g. a NUL byte: report it with the rows found so far
+            errors.append(f"{path}:{reader.line_num}: {exc}")
     if errors:
-        raise RosterInvalid("bad roster rows:\n  " + "\n  ".join(errors))
-    if not pairs:
+        shown = [e for e in errors if e]
+        more = f"\n  ... and {len(errors) - len(shown)} more" if len(shown) < len(errors) else ""
+        raise RosterInvalid("bad roster rows:\n  " + "\n  ".join(shown) + more)
+    if not count:
         raise RosterInvalid(f"{path}: no pairs in the roster")
+    return RosterSummary(count, digest.hexdigest())
+
+
+def _row(
+    row: dict[str | None, str | None], col: dict[str, int], known: set[str]
+) -> tuple[Pair | None, list[tuple[int, str]]]:
+    """One CSV row as a Pair, or the (column, message) problems that keep it from being one."""
+    values = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    problems = [(col[c], f"'{c}' is empty") for c in REQUIRED if not values.get(c)]
+    problems += [(col[c], p) for c, v in values.items() if (p := _control_problem(c, v))]
+    start = values.get("start_date", "")
+    date_problem = _date_problem(start) if start else None
+    if date_problem:
+        problems.append((col["start_date"], date_problem))
+    goals = tuple(values.get("goals", "").split())
+    problems += [
+        (col["goals"], f"goal '{g}' is not in the catalog") for g in goals if g not in known
+    ]
+    if problems:
+        return None, problems
+    return Pair(values["mentor"], values["mentee"], start, goals), []
+
+
+def read_roster(path: Path, catalog: Catalog) -> list[Pair]:
+    """All pairs of a roster CSV (for small rosters and tests; rendering streams instead)."""
+    pairs: list[Pair] = []
+    scan_roster(path, catalog, lambda _, pair: pairs.append(pair))
     return pairs
 
 
@@ -117,17 +175,30 @@ def render_roster(
     papers: tuple[str, ...] | None = None,
     fillable: bool = False,
     progress: Progress | None = None,
+    shard: Shard | None = None,
 ) -> list[Path]:
     """One booklet per pair (agreement, log, goal sheets, reflections) with names and dates.
 
     out_dir ends up holding exactly this roster's booklets: they are written beside it and
     swapped in, so pairs removed from the roster lose their PDFs and a failure changes nothing.
+    With `shard` only that shard's pairs are rendered, and out_dir gets its manifest
+    (generator/pdf/shards.py); pairs keep their roster number in the file name, so the shards'
+    files never collide when merged.
     """
-    pairs = read_roster(roster_csv, catalog)
+    sharded = shard is not None
+    shard = shard or Shard(1, 1)
+    first = scan_roster(roster_csv, catalog)  # every row checked before anything is rendered
     check_replaceable(out_dir, catalog.root, kind="roster output")
+    mine: list[tuple[int, Pair]] = []
+    second = scan_roster(
+        roster_csv, catalog, lambda n, pair: mine.append((n, pair)) if shard.owns(pair) else None
+    )
+    if second != first:
+        raise RosterInvalid(f"{roster_csv}: the roster changed while it was being read; run again")
     jobs = []
+    files: dict[int, list[str]] = {n: [] for n, _ in mine}
     for paper in papers or catalog.organization.paper:
-        for n, pair in enumerate(pairs, 1):
+        for n, pair in mine:
             goals = (
                 [catalog.goal(g) for g in pair.goals] if pair.goals else catalog.goals_for("mentee")
             )
@@ -135,6 +206,9 @@ def render_roster(
             path = f"{paper}/pair-{n:03d}-{_slug(pair.mentee)}.pdf"
             items = _items_for(catalog, PAIR_SHEETS, goals)
             jobs.append(Job(path, paper, title, items, booklet=True, pair=pair))
+            files[n].append(path)
     with staged_folder(out_dir, catalog.root) as staging:
         written, _ = run_jobs(Renderer(catalog, fillable), jobs, staging, None, progress)
+        if sharded:
+            write_manifest(staging, shard, first, [(n, p, files[n]) for n, p in mine])
     return [out_dir / path.relative_to(staging) for path in written]

@@ -40,7 +40,7 @@ from generator.safety.css import css_problems
 from generator.safety.finding import Finding
 from generator.safety.markup import decode, scan_markup
 from generator.safety.pdf import scan_pdf
-from generator.safety.theme import load_theme
+from generator.safety.theme import engine_templates, load_theme
 
 __all__ = ["Finding", "scan_output"]
 
@@ -60,14 +60,18 @@ def scan_output(
     *,
     allowed_hosts: frozenset[str] = frozenset(),
     theme_dirs: Sequence[Path] = (),
+    engine: str = "mkdocs",
 ) -> list[Finding]:
     """Everything in `folder` a browser or PDF viewer could run or fetch from another host.
 
     `allowed_hosts`: hosts (lower case) that pages may load resources from.
     `theme_dirs`: the theme's custom_dir (the project's overrides/), trusted like Material's
     own templates for inline scripts and script files.
+    `engine`: which engine built the folder ("mkdocs" or "zensical"): only that engine's
+    installed theme templates and scripts are trusted.
     """
-    theme = load_theme(tuple(Path(d).resolve() for d in theme_dirs))
+    overrides = tuple(Path(d).resolve() for d in theme_dirs)
+    theme = load_theme(overrides, engine_templates(engine))
     context = Context(folder, frozenset(h.lower() for h in allowed_hosts), theme)
     found: list[Finding] = []
     files = list(_files(folder, found))

@@ -1,11 +1,12 @@
 """The theme's own scripts: inline snippets and script files the scan lets through.
 
 Inline scripts are recognized by their text: each bare `<script>...</script>` in the installed
-Material templates (and in the project's overrides/) becomes a pattern. Literal text must match
+engine's templates (Material's, or Zensical's own copy of them) and in the project's overrides/
+becomes a pattern. Literal text must match
 exactly (lines compared stripped, blank lines dropped, since Jinja's indentation varies); each
 `{{ ... }}` expression may only be a JSON string (`| tojson`) or a plain URL-path value without
 quotes, backslashes, spaces or `<>` - neither can end the string it sits in, so the text stays
-the theme's code. Material's redirect.html is left out: it puts page metadata into a script.
+the theme's code. The engine's redirect.html is left out: it puts page metadata into a script.
 Script files must be byte-identical to a theme file at the same path.
 """
 
@@ -19,6 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MATERIAL_TEMPLATES = Path(str(importlib.resources.files("material"))) / "templates"
+
+
+def engine_templates(engine: str) -> Path:
+    """The installed templates of the engine's theme (Zensical ships its own Material fork)."""
+    if engine == "zensical":
+        return Path(str(importlib.resources.files("zensical"))) / "templates"
+    return MATERIAL_TEMPLATES
+
+
 _BARE_SCRIPT = re.compile(r"(?s)<script>(.*?)</script>")
 _JINJA = re.compile(r"(?s)\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}")
 _JSON_STRING = r'"(?:[^"\\\x00-\x1f<>&]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"'
@@ -45,7 +55,7 @@ def _pattern(body: str) -> str:
 
 @dataclass(frozen=True)
 class Theme:
-    dirs: tuple[Path, ...]  # Material's templates first, then overrides
+    dirs: tuple[Path, ...]  # the engine's templates first, then overrides
     inline: re.Pattern[str]
 
     def allows_inline(self, text: str) -> bool:
@@ -65,20 +75,20 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _templates(dirs: Iterable[Path]) -> Iterable[Path]:
+def _templates(base: Path, dirs: Iterable[Path]) -> Iterable[Path]:
     for folder in dirs:
         for path in sorted(folder.rglob("*.html")):
-            if path.name not in _UNTRUSTED_TEMPLATES or folder != MATERIAL_TEMPLATES:
+            if path.name not in _UNTRUSTED_TEMPLATES or folder != base:
                 yield path
 
 
 @functools.lru_cache(maxsize=8)
-def load_theme(overrides: tuple[Path, ...] = ()) -> Theme:
-    """The allow-list from Material's installed templates plus the given override folders."""
-    dirs = (MATERIAL_TEMPLATES, *overrides)
+def load_theme(overrides: tuple[Path, ...] = (), base: Path = MATERIAL_TEMPLATES) -> Theme:
+    """The allow-list from the engine's installed templates (`base`) plus the override folders."""
+    dirs = (base, *overrides)
     patterns = {
         _pattern(normalize_script(body))
-        for path in _templates(dirs)
+        for path in _templates(base, dirs)
         for body in _BARE_SCRIPT.findall(path.read_text(encoding="utf-8"))
     }
     joined = "|".join(f"(?:{p})" for p in sorted(patterns)) or r"(?!)"

@@ -1,8 +1,7 @@
-"""Build the site with MkDocs, in process, strict: any MkDocs warning fails the build."""
+"""Build the site: generate the docs tree, then run the chosen engine (see engines.py)."""
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 from collections.abc import Iterator
@@ -13,22 +12,9 @@ from jinja2 import TemplateError
 
 from generator.catalog.model import Catalog
 from generator.problems import BuildFailed
+from generator.website import engines
+from generator.website.engines import DEFAULT_ENGINE
 from generator.website.generate import generate_docs
-
-# Material for MkDocs announces its maintenance mode on every build; that notice is not a
-# problem with the catalog and must not fail a strict build.
-_IGNORED = ("Material for MkDocs", "MkDocs 2.0", "maintenance mode")
-
-
-class _Collector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if not any(marker in message for marker in _IGNORED):
-            self.messages.append(f"{record.levelname}: {message}")
 
 
 def source_date_epoch(root: Path) -> str:
@@ -61,28 +47,13 @@ def _env(name: str, value: str) -> Iterator[None]:
             os.environ[name] = old
 
 
-def build_site(catalog: Catalog, build_dir: Path, site_dir: Path) -> None:
-    """Generate the docs tree into build_dir and build it with MkDocs into site_dir."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
+def build_site(
+    catalog: Catalog, build_dir: Path, site_dir: Path, engine: str = DEFAULT_ENGINE
+) -> None:
+    """Generate the docs tree into build_dir and build it with `engine` into site_dir."""
     try:
         config_path = generate_docs(catalog, build_dir)
     except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
         raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
-    collector = _Collector()
-    mkdocs_logger = logging.getLogger("mkdocs")
-    mkdocs_logger.addHandler(collector)
-    try:
-        with _env("SOURCE_DATE_EPOCH", source_date_epoch(catalog.root)):
-            config = load_config(str(config_path), site_dir=str(site_dir))
-            build(config)
-    except MkDocsException as exc:
-        raise BuildFailed(f"MkDocs could not build the site: {exc}") from exc
-    except Exception as exc:  # a template error in overrides/ arrives as a Jinja exception
-        raise BuildFailed(f"MkDocs could not build the site: {type(exc).__name__}: {exc}") from exc
-    finally:
-        mkdocs_logger.removeHandler(collector)
-    if collector.messages:
-        raise BuildFailed("MkDocs reported problems:\n  " + "\n  ".join(collector.messages))
+    with _env("SOURCE_DATE_EPOCH", source_date_epoch(catalog.root)):
+        engines.build(engine, config_path, site_dir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,25 @@ from generator.website.theme import theme_language
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
 FONT_FILES = {"regular": "Lato-Regular.ttf", "bold": "Lato-Bold.ttf", "italic": "Lato-Italic.ttf"}
+# Above this many goals the site switches to its large-catalog layout: Material repeats the
+# whole navigation in every page, so per-goal nav entries make each page's weight grow with the
+# catalog (1,200 goals: pages 5x heavier than at 150). Instead the nav lists audiences only,
+# and each audience page lists its goals as links grouped by tag (no cards).
+NAV_GOAL_LIMIT = 200
+
+
+def large_catalog(catalog: Catalog) -> bool:
+    """Whether the catalog gets the large-catalog layout (see NAV_GOAL_LIMIT)."""
+    return len(catalog.goals) > NAV_GOAL_LIMIT
+
+
+def by_tag(goals: Sequence[Goal]) -> list[tuple[str, list[Goal]]]:
+    """(tag, goals with that tag) sorted by tag; goals keep their order; untagged left out."""
+    tags: dict[str, list[Goal]] = {}
+    for goal in goals:
+        for tag in goal.tags:
+            tags.setdefault(tag, []).append(goal)
+    return sorted(tags.items())
 
 
 def _environment(root: Path) -> SandboxedEnvironment:
@@ -211,12 +230,16 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
         render("page.md", f"guide/{p.slug}.md", content_page=p)
     example = catalog.goal(catalog.smart.worked_example)  # a published goal (selection.py)
     render("smart.md", "smart.md", smart=catalog.smart, example=example)
+    large = large_catalog(catalog)
     for audience in common["audiences"]:
+        goals = catalog.goals_for(audience)
         render(
             "audience.md",
             audience_page(audience),
             audience=audience,
-            goals=catalog.goals_for(audience),
+            goals=goals,
+            grouped=by_tag(goals) if large else None,
+            untagged=[g for g in goals if not g.tags],
         )
     downloads: dict[str, list[WorksheetFile]] = {}
     for f in worksheet_files(catalog):
@@ -226,11 +249,7 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
         render("goal.md", goal_page(goal), goal=goal, downloads=downloads[goal.id])
     render("measuring.md", "measuring.md", measurement=catalog.measurement, all_kpis=all_kpis)
     render("worksheets.md", "worksheets.md", groups=_worksheet_groups(catalog, ctx.ui))
-    tags: dict[str, list[Goal]] = {}
-    for goal in catalog.goals:
-        for tag in goal.tags:
-            tags.setdefault(tag, []).append(goal)
-    render("tags.md", "tags.md", tags=sorted(tags.items()))
+    render("tags.md", "tags.md", tags=by_tag(catalog.goals))
     return pages
 
 
@@ -251,7 +270,8 @@ def _nav(catalog: Catalog, pages: dict[str, str]) -> list[Any]:
         goals = catalog.goals_for(audience)
         if goals:
             section = [{title(ui("site.nav.overview")): audience_page(audience)}]
-            section += [{title(g.title): goal_page(g)} for g in goals]
+            if not large_catalog(catalog):  # else goals are reached from the audience page
+                section += [{title(g.title): goal_page(g)} for g in goals]
             nav.append({title(ui(f"site.audience.{audience}.title")): section})
     nav.append({title(catalog.measurement.title): "measuring.md"})
     nav.append({title(ui("site.nav.worksheets")): "worksheets.md"})

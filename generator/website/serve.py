@@ -16,6 +16,7 @@ from generator.problems import HandbookError
 from generator.validate.check import check_repository
 from generator.validate.report import report_text
 from generator.website.build import build_site
+from generator.website.engines import DEFAULT_ENGINE
 from generator.website.generate import ASSETS, TEMPLATES
 
 log = logging.getLogger("mkdocs.handbook")
@@ -38,14 +39,14 @@ def show_errors(site_dir: Path, report: str) -> None:
         path.write_bytes(page)
 
 
-def rebuild(root: Path, site_dir: Path) -> bool:
+def rebuild(root: Path, site_dir: Path, engine: str = DEFAULT_ENGINE) -> bool:
     """Validate and build into the preview folder; on errors show them. True when built.
 
     Nothing escapes: an exception in a watcher callback would stop live reloading, so every
     failure (invalid content, a broken override, a bug) is shown and the server goes on.
     """
     try:
-        return _rebuild(root, site_dir)
+        return _rebuild(root, site_dir, engine)
     except Exception as exc:
         message = exc.format_message() if isinstance(exc, HandbookError) else repr(exc)
         click.echo(f"Error: {message}", err=True)
@@ -53,7 +54,7 @@ def rebuild(root: Path, site_dir: Path) -> bool:
         return False
 
 
-def _rebuild(root: Path, site_dir: Path) -> bool:
+def _rebuild(root: Path, site_dir: Path, engine: str) -> bool:
     outcome = check_repository(root)
     if outcome.problems:
         click.echo(report_text(outcome.problems), err=True)
@@ -61,7 +62,7 @@ def _rebuild(root: Path, site_dir: Path) -> bool:
         show_errors(site_dir, report_text(outcome.problems))
         return False
     try:
-        build_site(outcome.catalog, root / "build", site_dir)
+        build_site(outcome.catalog, root / "build", site_dir, engine)
     except HandbookError as exc:  # a broken override or template: show it, keep serving
         click.echo(f"Error: {exc.format_message()}", err=True)
         show_errors(site_dir, exc.format_message())
@@ -69,15 +70,20 @@ def _rebuild(root: Path, site_dir: Path) -> bool:
     return True
 
 
-def serve(root: Path, host: str, port: int) -> None:
-    """Serve a live preview of the handbook at http://host:port/ until interrupted."""
+def serve(root: Path, host: str, port: int, engine: str = DEFAULT_ENGINE) -> None:
+    """Serve a live preview of the handbook at http://host:port/ until interrupted.
+
+    Both engines use the same watcher and server (MkDocs' LiveReloadServer): each change runs
+    the full `handbook` rebuild with the chosen engine, so the preview shows exactly what
+    `handbook build --engine ...` publishes (`zensical serve` would skip our generation step).
+    """
     logging.basicConfig(format="%(message)s")
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     # A process manager or an IDE stops the preview with SIGTERM: clean up as after Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     site_dir = Path(tempfile.mkdtemp(prefix="handbook-preview-"))
     try:
-        _serve(root, host, port, site_dir)
+        _serve(root, host, port, site_dir, engine)
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous)
@@ -87,13 +93,13 @@ def _interrupt(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _serve(root: Path, host: str, port: int, site_dir: Path) -> None:
+def _serve(root: Path, host: str, port: int, site_dir: Path, engine: str) -> None:
     from mkdocs.livereload import LiveReloadServer
 
-    rebuild(root, site_dir)
+    rebuild(root, site_dir, engine)
 
     def builder() -> None:
-        rebuild(root, site_dir)
+        rebuild(root, site_dir, engine)
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
     # The package's templates and CSS too, so a change to the generator itself shows at once.

@@ -1,0 +1,115 @@
+"""Scale: time per goal and page weight of `handbook build --no-pdf` as the catalog grows.
+
+Run: .venv/bin/python -m benchmarks.scale [--sizes 150 1200] [--engine mkdocs|zensical]
+     .venv/bin/python -m benchmarks.scale --goals 10000     (a manual run: minutes, GBs)
+Every size is built as a fresh process in the same run; the ratios compare the largest size
+with the smallest. Targets (issue 11): time per goal and average page weight at 1,200 goals
+at most 1.5x those at 150. Peak memory is the largest process of the build (ru_maxrss of the
+build and the workers it waited for); the site size is what would be published.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.synthetic import REPO, synthetic_catalog
+
+BIN = Path(sys.executable).parent
+# Runs the command as a child and prints the children's peak RSS (KiB on Linux) as JSON.
+_MEASURED = (
+    "import json, resource, subprocess, sys\n"
+    "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "out = (r.stdout + r.stderr)[-3000:]\n"
+    "print(json.dumps({'rc': r.returncode, 'peak_kib': peak, 'out': out}))\n"
+)
+
+
+@dataclass(frozen=True)
+class Figures:
+    goals: int
+    seconds: float
+    pages: int
+    page_bytes: float  # average size of a page (index.html)
+    site_bytes: int
+    search_bytes: int
+    peak_mib: float
+
+    @property
+    def per_goal_ms(self) -> float:
+        return 1000 * self.seconds / self.goals
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def measure(root: Path, goals: int, engine: str) -> Figures:
+    """Build the catalog at root once, as a fresh process, and read the figures off its site."""
+    cmd = [str(BIN / "handbook"), "build", "--no-pdf", "--engine", engine, "--root", str(root)]
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *cmd], capture_output=True, text=True, check=True
+    )
+    seconds = time.perf_counter() - start
+    result = json.loads(done.stdout)
+    if result["rc"] != 0:
+        raise SystemExit(f"build of {goals} goals failed:\n{result['out']}")
+    site = root / "site"
+    pages = list(site.rglob("index.html"))
+    search = [site / "search/search_index.json", site / "search.json"]
+    return Figures(
+        goals=goals,
+        seconds=seconds,
+        pages=len(pages),
+        page_bytes=sum(p.stat().st_size for p in pages) / len(pages),
+        site_bytes=_size(site),
+        search_bytes=sum(p.stat().st_size for p in search if p.is_file()),
+        peak_mib=result["peak_kib"] / 1024,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[150, 1200])
+    parser.add_argument("--goals", type=int, help="one size only (e.g. 10000 for a manual run)")
+    parser.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs")
+    args = parser.parse_args()
+    sizes = [args.goals] if args.goals else sorted(args.sizes)
+    print(f"engine {args.engine}, {os.cpu_count()} CPU(s)")
+    print(
+        f"{'goals':>6} {'time':>8} {'ms/goal':>8} {'pages':>6} {'KB/page':>8} "
+        f"{'site MB':>8} {'search KB/goal':>15} {'peak MiB':>9}"
+    )
+    rows: list[Figures] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            root = synthetic_catalog(Path(tmp) / f"cat{size}", size, REPO)
+            f = measure(root, size, args.engine)
+            rows.append(f)
+            print(
+                f"{f.goals:>6} {f.seconds:>7.1f}s {f.per_goal_ms:>8.1f} {f.pages:>6} "
+                f"{f.page_bytes / 1000:>8.1f} {f.site_bytes / 1e6:>8.1f} "
+                f"{f.search_bytes / 1000 / f.goals:>15.2f} {f.peak_mib:>9.0f}"
+            )
+    if len(rows) > 1:
+        small, big = rows[0], rows[-1]
+        print(
+            f"ratio {big.goals} vs {small.goals} goals: time per goal "
+            f"{big.per_goal_ms / small.per_goal_ms:.2f}x, page weight "
+            f"{big.page_bytes / small.page_bytes:.2f}x, search index per goal "
+            f"{(big.search_bytes / big.goals) / (small.search_bytes / small.goals):.2f}x "
+            "(targets: <= 1.5x)"
+        )
+
+
+if __name__ == "__main__":
+    main()

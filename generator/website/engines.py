@@ -1,0 +1,137 @@
+"""The static-site engines that turn the generated docs tree into HTML: MkDocs and Zensical.
+
+Both get the same build/mkdocs.yml and build/docs/ and write into `site_dir`; the build then
+scans and publishes that folder the same way. `build(engine, config_path, site_dir)`.
+
+- mkdocs: in process, strict (any MkDocs warning fails the build).
+- zensical: Material's successor, run as `zensical build --strict` in a subprocess. Zensical
+  requires site_dir inside the config's folder, so it builds into build/.zensical-site/ (its
+  incremental cache stays in build/.cache/) and the result is moved into `site_dir`. It writes
+  its own search index (search.json) and no sitemap.xml.gz; the pages are the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from generator.problems import BuildFailed
+
+ENGINES = ("mkdocs", "zensical")
+DEFAULT_ENGINE = "mkdocs"
+
+# Material for MkDocs announces its maintenance mode on every build; that notice is not a
+# problem with the catalog and must not fail a strict build.
+_IGNORED = ("Material for MkDocs", "MkDocs 2.0", "maintenance mode")
+_ZENSICAL_SITE = ".zensical-site"
+_ZENSICAL_CONFIG = ".zensical.yml"
+ZENSICAL_TIMEOUT = 1800  # seconds: a 10,000-goal site takes minutes, a hung one never ends
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not any(marker in message for marker in _IGNORED):
+            self.messages.append(f"{record.levelname}: {message}")
+
+
+def build_mkdocs(config_path: Path, site_dir: Path) -> None:
+    """`mkdocs build --strict` in process, into site_dir."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    collector = _Collector()
+    mkdocs_logger = logging.getLogger("mkdocs")
+    mkdocs_logger.addHandler(collector)
+    try:
+        build(load_config(str(config_path), site_dir=str(site_dir)))
+    except MkDocsException as exc:
+        raise BuildFailed(f"MkDocs could not build the site: {exc}") from exc
+    except Exception as exc:  # a template error in overrides/ arrives as a Jinja exception
+        raise BuildFailed(f"MkDocs could not build the site: {type(exc).__name__}: {exc}") from exc
+    finally:
+        mkdocs_logger.removeHandler(collector)
+    if collector.messages:
+        raise BuildFailed("MkDocs reported problems:\n  " + "\n  ".join(collector.messages))
+
+
+def zensical_command() -> Path:
+    """The `zensical` script installed beside this Python (the project's environment)."""
+    script = Path(sys.executable).parent / "zensical"
+    if not script.is_file():
+        raise BuildFailed(
+            "--engine zensical needs Zensical: install it with `pip install zensical` "
+            "into the environment that runs handbook"
+        )
+    return script
+
+
+def _zensical_config(config_path: Path) -> Path:
+    """A copy of the generated config whose site_dir lies inside its folder, as Zensical needs."""
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["site_dir"] = _ZENSICAL_SITE
+    target = config_path.with_name(_ZENSICAL_CONFIG)
+    target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    return target
+
+
+def _empty(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for child in folder.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def build_zensical(config_path: Path, site_dir: Path) -> None:
+    """`zensical build --strict` on a copy of the config, then its output moved into site_dir."""
+    command = zensical_command()
+    config = _zensical_config(config_path)
+    built = config.parent / _ZENSICAL_SITE
+    shutil.rmtree(built, ignore_errors=True)
+    try:
+        result = subprocess.run(
+            [str(command), "build", "--strict", "-f", str(config)],
+            cwd=config.parent,
+            capture_output=True,
+            text=True,
+            timeout=ZENSICAL_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise BuildFailed(f"Zensical did not finish within {ZENSICAL_TIMEOUT} s") from exc
+    if result.returncode != 0 or not (built / "index.html").is_file():
+        output = (result.stdout + result.stderr).strip()
+        raise BuildFailed(f"Zensical could not build the site:\n  {output}")
+    _empty(site_dir)  # like MkDocs, the engine owns site_dir: nothing stale stays
+    for child in sorted(built.iterdir()):
+        shutil.move(str(child), str(site_dir / child.name))
+    built.rmdir()
+
+
+_BUILDERS: dict[str, Callable[[Path, Path], None]] = {
+    "mkdocs": build_mkdocs,
+    "zensical": build_zensical,
+}
+
+
+def build(engine: str, config_path: Path, site_dir: Path) -> None:
+    """Build the generated tree at config_path with `engine` into site_dir."""
+    try:
+        builder = _BUILDERS[engine]
+    except KeyError:
+        raise BuildFailed(
+            f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}"
+        ) from None
+    builder(config_path, site_dir)
