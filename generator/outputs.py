@@ -58,3 +58,11 @@ def worksheet_files(catalog: Catalog, papers: tuple[str, ...] | None = None) -> 
             if b == "complete" or catalog.goals_for(b)
         ]
     return out
+
+
+def book_path(language: str, paper: str) -> str:
+    """The handbook as one PDF, per language and paper size."""
+    return f"book/handbook-{language}-{paper}.pdf"
+
+
+OFFLINE_ZIP = "handbook-offline.zip"  # the whole site, to open from a folder (see website/offline.py)
