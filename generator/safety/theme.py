@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MATERIAL_TEMPLATES = Path(str(importlib.resources.files("material"))) / "templates"
+# Script files this package adds to the offline copy (the iframe-worker shim), at site paths.
+PACKAGE_THEME = Path(__file__).resolve().parents[1] / "website" / "vendor"
 _BARE_SCRIPT = re.compile(r"(?s)<script>(.*?)</script>")
 _JINJA = re.compile(r"(?s)\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}")
 _JSON_STRING = r'"(?:[^"\\\x00-\x1f<>&]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"'
@@ -45,7 +47,7 @@ def _pattern(body: str) -> str:
 
 @dataclass(frozen=True)
 class Theme:
-    dirs: tuple[Path, ...]  # Material's templates first, then overrides
+    dirs: tuple[Path, ...]  # Material's templates first, our vendored files, then overrides
     inline: re.Pattern[str]
 
     def allows_inline(self, text: str) -> bool:
@@ -75,10 +77,10 @@ def _templates(dirs: Iterable[Path]) -> Iterable[Path]:
 @functools.lru_cache(maxsize=8)
 def load_theme(overrides: tuple[Path, ...] = ()) -> Theme:
     """The allow-list from Material's installed templates plus the given override folders."""
-    dirs = (MATERIAL_TEMPLATES, *overrides)
+    dirs = (MATERIAL_TEMPLATES, PACKAGE_THEME, *overrides)
     patterns = {
         _pattern(normalize_script(body))
-        for path in _templates(dirs)
+        for path in _templates((MATERIAL_TEMPLATES, *overrides))
         for body in _BARE_SCRIPT.findall(path.read_text(encoding="utf-8"))
     }
     joined = "|".join(f"(?:{p})" for p in sorted(patterns)) or r"(?!)"

@@ -49,33 +49,41 @@ def source_date_epoch(root: Path) -> str:
 
 
 @contextmanager
-def _env(name: str, value: str) -> Iterator[None]:
-    old = os.environ.get(name)
-    os.environ[name] = value
+def _env(values: dict[str, str]) -> Iterator[None]:
+    old = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if old is None:
-            del os.environ[name]
-        else:
-            os.environ[name] = old
+        for name, value in old.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def build_site(catalog: Catalog, build_dir: Path, site_dir: Path) -> None:
     """Generate the docs tree into build_dir and build it with MkDocs into site_dir."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
     try:
         config_path = generate_docs(catalog, build_dir)
     except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
         raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
+    run_mkdocs(catalog, config_path, site_dir)
+
+
+def run_mkdocs(
+    catalog: Catalog, config_path: Path, site_dir: Path, env: dict[str, str] | None = None
+) -> None:
+    """MkDocs in process on a generated config, strict, with extra environment variables."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
     collector = _Collector()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(collector)
     try:
-        with _env("SOURCE_DATE_EPOCH", source_date_epoch(catalog.root)):
+        with _env({"SOURCE_DATE_EPOCH": source_date_epoch(catalog.root), **(env or {})}):
             config = load_config(str(config_path), site_dir=str(site_dir))
             build(config)
     except MkDocsException as exc:
