@@ -65,4 +65,5 @@ def book_path(language: str, paper: str) -> str:
     return f"book/handbook-{language}-{paper}.pdf"
 
 
-OFFLINE_ZIP = "handbook-offline.zip"  # the whole site, to open from a folder (see website/offline.py)
+# The whole site to open from a folder (see website/offline.py).
+OFFLINE_ZIP = "handbook-offline.zip"

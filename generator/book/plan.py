@@ -41,8 +41,11 @@ class Book:
     unresolved: list[str]  # links that pointed nowhere in the book (printed as plain text)
 
 
-def _flatten(nav: list[Any], section: Markup | None = None) -> list[tuple[Markup, str, Markup | None]]:
-    out: list[tuple[Markup, str, Markup | None]] = []
+Placed = tuple[Markup, str, Markup | None]  # title, page (.md), navigation section
+
+
+def _flatten(nav: list[Any], section: Markup | None = None) -> list[Placed]:
+    out: list[Placed] = []
     for item in nav:
         ((title, target),) = item.items()
         if isinstance(target, list):
