@@ -45,10 +45,10 @@ def zip_folder(folder: Path, target: Path, epoch: int) -> None:
     """A zip of folder under ZIP_FOLDER/: sorted entries, one timestamp, fixed modes."""
     # Zip dates cannot precede 1980.
     stamp = max(dt.datetime.fromtimestamp(epoch, dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    files = sorted((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*") if p.is_file())
     with zipfile.ZipFile(target, "w") as archive:
-        for path in files:
-            name = f"{ZIP_FOLDER}/{path.relative_to(folder).as_posix()}"
+        for rel, path in files:
+            name = f"{ZIP_FOLDER}/{rel}"
             info = zipfile.ZipInfo(name, stamp.timetuple()[:6])
             info.create_system = 3  # Unix, so the modes below mean the same everywhere
             info.external_attr = (stat.S_IFREG | 0o644) << 16
@@ -66,8 +66,8 @@ def write_offline_zip(catalog: Catalog, build_dir: Path, staging: Path, target: 
     with tempfile.TemporaryDirectory(prefix="site-", dir=build_dir) as tmp:
         site = Path(tmp)
         build_offline_site(catalog, build_dir, site)
-        for folder in ("worksheets", "book"):  # downloads work from the folder too
-            if (staging / folder).is_dir():
-                shutil.copytree(staging / folder, site / folder)
+        for pdf in sorted(staging.rglob("*.pdf")):  # downloads work from the folder too
+            (site / pdf.relative_to(staging)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(pdf, site / pdf.relative_to(staging))
         refuse_unsafe_output(site, catalog.root)  # the zip holds only what the scan passed
         zip_folder(site, target, int(source_date_epoch(catalog.root) or 0))

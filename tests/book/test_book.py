@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 from collections.abc import Iterator
@@ -66,14 +67,21 @@ def test_contents_list_every_page_title_with_its_page_number(
     texts = page_texts(pdf(books, default_catalog))
     contents = "\n".join(texts[1:4])
     book = plan_book(default_catalog)
-    titles = [(e.title.unescape(), e.key) for e in book.toc if e.key]
-    titles += [(c.title.unescape(), c.key) for e in book.toc for c in e.children]
-    assert len(titles) == len(book.pages)
-    for title, _key in titles:
-        match = re.search(re.escape(title) + r"[ .]*?(\d+)\s*$", contents, re.MULTILINE)
+    entries = []
+    for e in book.toc:  # in the order the contents print them
+        entries += [(e.title, e.key)] if e.key else [(c.title, c.key) for c in e.children]
+    headings = {p.key: re.search(r"<h1[^>]*>(.*?)</h1>", p.html) for p in book.pages}
+    assert len(entries) == len(book.pages)
+    position = 0
+    for title, key in entries:
+        pattern = re.escape(title.unescape()) + r"[ .]*?(\d+)\s*$"
+        match = re.compile(pattern, re.MULTILINE).search(contents, position)
         assert match, f"{title!r} is not in the contents with a page number"
-        number = int(match[1])
-        assert title in texts[number - 1], f"{title!r} is not on page {number}"
+        position = match.end()
+        heading = headings[key]
+        assert heading is not None
+        text = html.unescape(re.sub("<[^>]+>", "", heading[1]))
+        assert text in texts[int(match[1]) - 1], f"{text!r} is not on page {match[1]}"
     for goal in default_catalog.goals:  # every goal's title, on the page the contents name
         assert goal.title in contents
 
