@@ -10,6 +10,7 @@ BENCHMARKS = (
     "benchmarks.site_build",
     "benchmarks.worksheets",
     "benchmarks.safety_scan",
+    "benchmarks.book",
 )
 
 
