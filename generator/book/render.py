@@ -15,6 +15,7 @@ from generator.book.plan import Book, plan_book
 from generator.catalog.model import Catalog
 from generator.outputs import book_path
 from generator.pdf.render import Job, Renderer, css_string, write_cached
+from generator.pool import pool_map, shared
 from generator.problems import BuildFailed
 from generator.templating import render_bounded, template_environment
 from generator.website.build import source_date_epoch
@@ -113,9 +114,24 @@ def render_book(
     for line in renderer.book.unresolved:
         logging.getLogger("generator.book").warning("link to no page of the book: %s", line)
     papers = papers or catalog.organization.paper
+    for paper in papers:
+        renderer.pdf.stylesheets(paper)  # parsed once, before the workers fork
     written = []
-    for n, paper in enumerate(papers, 1):
-        written.append(renderer.render(paper, out_dir, cache_dir))
+    results = pool_map(
+        _render_paper,
+        papers,
+        min_parallel=2,  # one paper size per core
+        shared={"renderer": renderer, "out": out_dir, "cache": cache_dir},
+    )
+    for n, path in enumerate(results, 1):
+        written.append(path)
         if progress:
-            progress(n, len(papers), written[-1].name)
+            progress(n, len(papers), path.name)
     return written
+
+
+def _render_paper(paper: str) -> Path:
+    """One paper size's book, in a worker forked from the warm renderer (or in the parent)."""
+    job = shared()
+    renderer: BookRenderer = job["renderer"]
+    return renderer.render(paper, job["out"], job["cache"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -212,8 +213,14 @@ def test_a_changed_goal_misses_the_cache(books: Path, tmp_path: Path) -> None:
     assert catalog is not None
     renderer = BookRenderer(catalog)
     written: list[str] = []
-    renderer.write = lambda paper, target, key: written.append(key)  # type: ignore[method-assign]
-    renderer.render("a4", tmp_path / "out", books / "cache")
+
+    def write(paper: str, target: Path, key: str) -> None:
+        written.append(key)
+        target.write_bytes(b"%PDF-")
+
+    renderer.write = write  # type: ignore[method-assign]
+    cache = shutil.copytree(books / "cache", tmp_path / "cache")
+    renderer.render("a4", tmp_path / "out", cache)
     assert written, "a changed catalog was served from the cache"
 
 
