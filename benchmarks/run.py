@@ -12,6 +12,7 @@ BENCHMARKS = (
     "benchmarks.safety_scan",
     "benchmarks.review_diff",
     "benchmarks.scale",
+    "benchmarks.book",
 )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from generator.atomic import check_replaceable, staged_folder
 from generator.catalog.model import Catalog
 from generator.export import catalog_to_json
+from generator.outputs import OFFLINE_ZIP
 from generator.problems import BuildFailed
 from generator.resources import theme_overrides
 
@@ -24,16 +25,22 @@ class BuildSettings:
     papers: tuple[str, ...] | None = None  # None: as organization.yml says
     fillable: bool = False
     engine: str = "mkdocs"  # or "zensical" (generator/website/engines.py)
+    offline: bool = True  # the offline copy: site/handbook-offline.zip
 
 
 def build_into(
-    catalog: Catalog, settings: BuildSettings, staging: Path, progress: Progress | None
+    catalog: Catalog,
+    settings: BuildSettings,
+    staging: Path,
+    progress: Progress | None,
+    book_progress: Progress | None = None,
 ) -> None:
     """Everything a build writes, into `staging` (a fresh folder beside site/)."""
     from generator.website.build import build_site
 
     build_site(catalog, settings.root / "build", staging, settings.engine)
     if settings.pdf:
+        from generator.book.render import render_book
         from generator.pdf.render import render_worksheets
 
         render_worksheets(
@@ -43,6 +50,14 @@ def build_into(
             cache_dir=settings.root / ".cache" / "worksheets",
             progress=progress,
         )
+        render_book(
+            catalog, staging, cache_dir=settings.root / ".cache" / "book", progress=book_progress
+        )
+    if settings.offline:  # after the PDFs: the zip carries them too
+        from generator.website.offline import write_offline_zip
+
+        offline_build = settings.root / "build" / "offline"
+        write_offline_zip(catalog, offline_build, staging, staging / OFFLINE_ZIP)
     (staging / "catalog.json").write_text(catalog_to_json(catalog), encoding="utf-8")
     refuse_unsafe_output(staging, settings.root, settings.engine)
 
@@ -61,7 +76,12 @@ def refuse_unsafe_output(folder: Path, root: Path, engine: str = "mkdocs") -> No
         )
 
 
-def build(catalog: Catalog, settings: BuildSettings, progress: Progress | None = None) -> Path:
+def build(
+    catalog: Catalog,
+    settings: BuildSettings,
+    progress: Progress | None = None,
+    book_progress: Progress | None = None,
+) -> Path:
     """Build the site and worksheets; on any failure the previous site/ stays as it was."""
     if settings.papers:  # --paper replaces organization.yml's sizes for links and PDFs alike
         organization = dataclasses.replace(catalog.organization, paper=settings.papers)
@@ -71,5 +91,5 @@ def build(catalog: Catalog, settings: BuildSettings, progress: Progress | None =
         catalog = dataclasses.replace(catalog, organization=organization)
     check_replaceable(settings.site_dir, settings.root)
     with staged_folder(settings.site_dir, settings.root) as staging:
-        build_into(catalog, settings, staging, progress)
+        build_into(catalog, settings, staging, progress, book_progress)
     return settings.site_dir

@@ -177,6 +177,11 @@ paper_option = click.option(
     help="Also publish every sheet as a PDF form (worksheets/fillable/), as `fillable: true` does.",
 )
 @click.option(
+    "--no-offline",
+    is_flag=True,
+    help="Skip the offline copy (site/handbook-offline.zip); --no-pdf skips it too.",
+)
+@click.option(
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
@@ -188,10 +193,12 @@ def build(
     no_pdf: bool,
     paper: tuple[str, ...],
     fillable: bool,
+    no_offline: bool,
     site_dir: Path | None,
     engine: str,
 ) -> None:
-    """Validate content/, then build the handbook site and PDF worksheets into site/.
+    """Validate content/, then build the handbook site, PDF worksheets, the handbook as a book
+    (site/book/) and its offline copy (site/handbook-offline.zip) into site/.
 
     The new site replaces site/ only when everything succeeded; on any error the previous site/
     is left untouched. Writes site/catalog.json too. Same input, byte-identical output
@@ -208,12 +215,14 @@ def build(
         papers=paper or None,
         fillable=fillable,
         engine=engine,
+        offline=not (no_pdf or no_offline),
     )
-    bar = ProgressBar("Worksheets")
+    bar, book_bar = ProgressBar("Worksheets"), ProgressBar("Book")
     try:
-        out = run_build(catalog, settings, progress=bar)
+        out = run_build(catalog, settings, progress=bar, book_progress=book_bar)
     finally:
         bar.close()
+        book_bar.close()
     click.echo(f"Built {len(catalog.goals)} goals into {out}")
 
 
@@ -323,6 +332,36 @@ def worksheets(
                 goal_ids=goals or None,
                 progress=bar,
             )
+    finally:
+        bar.close()
+    click.echo(f"Wrote {len(written)} PDF(s) to {output}")
+
+
+@main.command()
+@root_option
+@paper_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("book-out"),
+    show_default=True,
+    help="Folder to write book/handbook-LANG-PAPER.pdf to.",
+)
+def book(root: Path, paper: tuple[str, ...], output: Path) -> None:
+    """Render only the handbook as a book: every page of the site in one branded PDF."""
+    from generator.book.render import render_book
+
+    catalog = require_catalog(root)
+    bar = ProgressBar("Book")
+    try:
+        written = render_book(
+            catalog,
+            output,
+            papers=paper or None,
+            cache_dir=root.resolve() / ".cache" / "book",
+            progress=bar,
+        )
     finally:
         bar.close()
     click.echo(f"Wrote {len(written)} PDF(s) to {output}")

@@ -71,3 +71,12 @@ def worksheet_files(catalog: Catalog, papers: tuple[str, ...] | None = None) -> 
     if catalog.organization.fillable:
         out += [fillable_twin(f) for f in out]
     return out
+
+
+def book_path(language: str, paper: str) -> str:
+    """The handbook as one PDF, per language and paper size."""
+    return f"book/handbook-{language}-{paper}.pdf"
+
+
+# The whole site to open from a folder (see website/offline.py).
+OFFLINE_ZIP = "handbook-offline.zip"

@@ -83,7 +83,7 @@ LINE_MM = {"a4": 8.5, "letter": 8}  # writing lines, as the CSS above sets them
 PAGE_MARGINS_MM = {"a4": (16, 18), "letter": (12.7, 14)}  # top, bottom: the text area's edges
 
 
-def _css_string(text: str) -> str:
+def css_string(text: str) -> str:
     """Text as a CSS string literal: locale strings are content, so escape everything."""
     return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
 
@@ -91,9 +91,10 @@ def _css_string(text: str) -> str:
 class Renderer:
     """Holds what every document shares: templates, parsed stylesheets, fonts, image cache."""
 
-    def __init__(self, catalog: Catalog, fillable: bool = False) -> None:
+    def __init__(self, catalog: Catalog, fillable: bool = False, extra_css: str = "") -> None:
         self.catalog = catalog
         self.fillable = fillable
+        self.extra_css = extra_css  # laid over print.css (the book's own rules)
         self.fetcher: SafeFetcher = fetcher_for(catalog.root)
         self.font_config = FontConfiguration()
         self.cache: dict[str, Any] = {}
@@ -123,11 +124,12 @@ class Renderer:
         css = (PACKAGE_ASSETS / "print.css").read_text(encoding="utf-8")
         for key, name in (("REGULAR", "Regular"), ("BOLD", "Bold"), ("ITALIC", "Italic")):
             css = css.replace(f"LATO_{key}", (FONT_DIR / f"Lato-{name}.ttf").as_uri())
-        css = css.replace('"PAGE_LABEL "', _css_string(self.catalog.ui("worksheet.page") + " "))
-        css = css.replace('" OF_LABEL "', _css_string(" " + self.catalog.ui("worksheet.of") + " "))
+        css = css.replace('"PAGE_LABEL "', css_string(self.catalog.ui("worksheet.page") + " "))
+        css = css.replace('" OF_LABEL "', css_string(" " + self.catalog.ui("worksheet.of") + " "))
         # Colours were validated as #rrggbb, so they are safe inside CSS.
         return (
             css
+            + self.extra_css
             + f"\n:root {{ --primary: {org.primary}; --accent: {org.accent}; }}\n"
             + PAPER_CSS[paper]
         )
@@ -244,23 +246,32 @@ class Renderer:
         digest.update(self.logo_digest.encode())
         return digest.hexdigest()
 
-    def write(self, job: Job, html: str, target: Path, key: str) -> None:
+    def _options(self, paper: str, key: str) -> dict[str, Any]:
+        return {
+            "stylesheets": self.stylesheets(paper),
+            "cache": self.cache,
+            "pdf_forms": self.fillable,
+            "pdf_tags": True,
+            "pdf_identifier": bytes.fromhex(key[:32]),
+        }
+
+    def layout(self, html: str, paper: str, key: str) -> Any:
+        """The laid-out weasyprint Document (pages to inspect before writing)."""
         document = weasyprint.HTML(
             string=html, base_url=self.catalog.root.as_uri() + "/", url_fetcher=self.fetcher
         )
         mark_right_to_left(document.etree_element)  # what dir="auto" would do in a browser
+        return document.render(font_config=self.font_config, **self._options(paper, key))
+
+    def save(self, document: Any, paper: str, target: Path, key: str) -> None:
+        """Write a laid-out Document as PDF: tagged, its identifier from the content hash."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(
-            target,
-            stylesheets=self.stylesheets(job.paper),
-            font_config=self.font_config,
-            cache=self.cache,
-            pdf_forms=self.fillable,
-            pdf_tags=True,
-            pdf_identifier=bytes.fromhex(key[:32]),
-        )
+        document.write_pdf(target, **self._options(paper, key))
         if self.fillable:
             finish_form(target)
+
+    def write(self, job: Job, html: str, target: Path, key: str) -> None:
+        self.save(self.layout(html, job.paper, key), job.paper, target, key)
 
 
 RENDERER_PACKAGES = (
@@ -380,15 +391,23 @@ def job_for(catalog: Catalog, f: WorksheetFile) -> Job:
 
 def _render_job(renderer: Renderer, job: Job, out_dir: Path, cache_dir: Path | None) -> bool:
     """Write one job's PDF (from the cache when its inputs are unchanged); True if rendered."""
-    target = out_dir / job.path
     html = renderer.html(job)
     key = renderer.key(job, html)
+    return write_cached(
+        out_dir / job.path, key, cache_dir, lambda t: renderer.write(job, html, t, key)
+    )
+
+
+def write_cached(
+    target: Path, key: str, cache_dir: Path | None, write: Callable[[Path], None]
+) -> bool:
+    """`write(target)` unless the cache holds the file for `key`; True if it was written."""
     cached = cache_dir / f"{key}.pdf" if cache_dir else None
     target.parent.mkdir(parents=True, exist_ok=True)
     if cached is not None and cached.is_file():
         shutil.copyfile(cached, target)
         return False
-    renderer.write(job, html, target, key)
+    write(target)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.tmp")

@@ -17,7 +17,9 @@ fetch from elsewhere; an empty list means the folder may be published. What it r
   folder, must be byte-identical to the theme's file at that path. Hashing the snippets from a
   build was rejected: the inline scripts contain the page's relative base URL, so each depth
   of page gives another text; matching the template's text keeps the allow-list in step with
-  whatever Material version is installed, with nothing to regenerate.
+  whatever Material version is installed, with nothing to regenerate. The offline copy's
+  `search/search_index.js` passes only as `var __index = ` followed by exactly the bytes of
+  the valid `search/search_index.json` beside it.
 - CSS files: the same `url()`/`@import` rules (CSS `data:` URLs are allowed: images only).
 - PDFs: JavaScript, /OpenAction actions, /AA, /Launch, embedded files and attachments,
   /GoToR, /GoToE, /ImportData, /SubmitForm, rich media, XFA, and /URI links other than
@@ -29,6 +31,7 @@ fetch from elsewhere; an empty list means the folder may be published. What it r
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import stat
 from collections.abc import Iterator, Sequence
@@ -53,6 +56,8 @@ REFUSED_SUFFIXES = frozenset(
 )  # fmt: skip
 REFUSED_NAMES = frozenset({".htaccess", ".htpasswd", ".user.ini", "web.config"})
 MAX_UNZIPPED = 64 * 1024 * 1024
+OFFLINE_INDEX = "search/search_index.js"
+OFFLINE_INDEX_PREFIX = b"var __index = "
 
 
 def scan_output(
@@ -120,6 +125,19 @@ def _name_problems(rel: str) -> list[Finding]:
     return []
 
 
+def _is_offline_index(rel: str, data: bytes, folder: Path) -> bool:
+    """Whether `data` is what Material's offline plugin writes: the site's own search index,
+    byte for byte, assigned to one variable. JSON is data in JavaScript too: nothing runs."""
+    if rel != OFFLINE_INDEX or not data.startswith(OFFLINE_INDEX_PREFIX):
+        return False
+    try:
+        index = (folder / "search" / "search_index.json").read_bytes()
+        json.loads(index)
+    except (OSError, ValueError):
+        return False
+    return data[len(OFFLINE_INDEX_PREFIX) :] == index
+
+
 def _scan_file(rel: str, path: Path, context: Context) -> list[Finding]:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
@@ -140,7 +158,7 @@ def _scan_file(rel: str, path: Path, context: Context) -> list[Finding]:
         problems = css_problems(text, context.allowed_hosts)
         return found + [Finding(rel, line + 1, "CSS", what) for line, what in problems]
     if suffix in SCRIPT_SUFFIXES:
-        if context.theme.owns_file(rel, data):
+        if context.theme.owns_file(rel, data) or _is_offline_index(rel, data, context.folder):
             return []
         return [Finding(rel, 0, "", "script file that is not the theme's")]
     if data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n\x0c").startswith(b"<"):

@@ -29,6 +29,8 @@ def engine_templates(engine: str) -> Path:
     return MATERIAL_TEMPLATES
 
 
+# Script files this package adds to the offline copy (the iframe-worker shim), at site paths.
+PACKAGE_THEME = Path(__file__).resolve().parents[1] / "website" / "vendor"
 _BARE_SCRIPT = re.compile(r"(?s)<script>(.*?)</script>")
 _JINJA = re.compile(r"(?s)\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}")
 _JSON_STRING = r'"(?:[^"\\\x00-\x1f<>&]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"'
@@ -55,7 +57,7 @@ def _pattern(body: str) -> str:
 
 @dataclass(frozen=True)
 class Theme:
-    dirs: tuple[Path, ...]  # the engine's templates first, then overrides
+    dirs: tuple[Path, ...]  # the engine's templates first, our vendored files, then overrides
     inline: re.Pattern[str]
 
     def allows_inline(self, text: str) -> bool:
@@ -84,11 +86,12 @@ def _templates(base: Path, dirs: Iterable[Path]) -> Iterable[Path]:
 
 @functools.lru_cache(maxsize=8)
 def load_theme(overrides: tuple[Path, ...] = (), base: Path = MATERIAL_TEMPLATES) -> Theme:
-    """The allow-list from the engine's installed templates (`base`) plus the override folders."""
-    dirs = (base, *overrides)
+    """The allow-list from the engine's installed templates (`base`), our vendored files and the
+    override folders."""
+    dirs = (base, PACKAGE_THEME, *overrides)
     patterns = {
         _pattern(normalize_script(body))
-        for path in _templates(base, dirs)
+        for path in _templates(base, (base, *overrides))
         for body in _BARE_SCRIPT.findall(path.read_text(encoding="utf-8"))
     }
     joined = "|".join(f"(?:{p})" for p in sorted(patterns)) or r"(?!)"

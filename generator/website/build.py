@@ -35,16 +35,17 @@ def source_date_epoch(root: Path) -> str:
 
 
 @contextmanager
-def _env(name: str, value: str) -> Iterator[None]:
-    old = os.environ.get(name)
-    os.environ[name] = value
+def _env(values: dict[str, str]) -> Iterator[None]:
+    old = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if old is None:
-            del os.environ[name]
-        else:
-            os.environ[name] = old
+        for name, value in old.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def build_site(
@@ -55,5 +56,16 @@ def build_site(
         config_path = generate_docs(catalog, build_dir)
     except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
         raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
-    with _env("SOURCE_DATE_EPOCH", source_date_epoch(catalog.root)):
+    run_engine(catalog, engine, config_path, site_dir)
+
+
+def run_engine(
+    catalog: Catalog,
+    engine: str,
+    config_path: Path,
+    site_dir: Path,
+    env: dict[str, str] | None = None,
+) -> None:
+    """The engine on a generated config, with reproducible dates and extra environment."""
+    with _env({"SOURCE_DATE_EPOCH": source_date_epoch(catalog.root), **(env or {})}):
         engines.build(engine, config_path, site_dir)

@@ -16,7 +16,14 @@ from markupsafe import Markup
 
 from generator.catalog.model import AUDIENCES, Catalog, Goal, Kpi, Milestone
 from generator.dates import Duration
-from generator.outputs import BOOKLETS, FORM_KINDS, WorksheetFile, worksheet_files
+from generator.outputs import (
+    BOOKLETS,
+    FORM_KINDS,
+    OFFLINE_ZIP,
+    WorksheetFile,
+    book_path,
+    worksheet_files,
+)
 from generator.resources import theme_overrides
 from generator.safety.logo import catalog_logo
 from generator.templating import render_bounded, template_environment
@@ -26,6 +33,11 @@ from generator.website.theme import theme_language
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
+# The offline copy's Web Worker shim for file:// (iframe-worker, MIT, by Material's author).
+# Material's offline plugin would load it from a CDN unless a polyfill path names it.
+VENDOR = Path(__file__).parent / "vendor"
+OFFLINE_SHIM = "assets/javascripts/iframe-worker/shim.js"
+VENDOR_FILES = (OFFLINE_SHIM, "assets/javascripts/iframe-worker/LICENSE")
 FONT_FILES = {"regular": "Lato-Regular.ttf", "bold": "Lato-Bold.ttf", "italic": "Lato-Italic.ttf"}
 # Above this many goals the site switches to its large-catalog layout: Material repeats the
 # whole navigation in every page, so per-goal nav entries make each page's weight grow with the
@@ -53,21 +65,35 @@ def _environment(root: Path) -> SandboxedEnvironment:
     return template_environment(root, TEMPLATES, autoescape=False, finalize=finalize)
 
 
-def page_url(md_path: str) -> str:
-    """The URL folder of a page with directory URLs: goals/mentee/x.md -> goals/mentee/x/."""
+def page_url(md_path: str, directory_urls: bool = True) -> str:
+    """A page's URL: goals/mentee/x.md -> goals/mentee/x/ (or goals/mentee/x.html without
+    directory URLs, as the offline copy is built)."""
     stem = md_path.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
     if stem == "index" or stem.endswith("/index"):
         return stem.removesuffix("index")
     return stem + "/"
 
 
-def href(from_md: str, target: str) -> Markup:
-    """A relative link from one page to a page (.md) or a file, valid on any host and sub-path."""
-    to = page_url(target) if target.endswith(".md") else target
-    rel = posixpath.relpath("/" + to, "/" + page_url(from_md)) if to else "."
+def _link(from_md: str, target: str, directory_urls: bool) -> Markup:
+    to = page_url(target, directory_urls) if target.endswith(".md") else target
+    here = page_url(from_md, directory_urls)
+    folder = here if directory_urls else posixpath.dirname(here)
+    rel = posixpath.relpath("/" + to, "/" + folder) if to else "."
     if to.endswith("/") and not rel.endswith("/"):
         rel += "/"
     return Markup(rel)
+
+
+def href(from_md: str, target: str) -> Markup:
+    """A relative link from one page to a page (.md) or a file, valid on any host and sub-path."""
+    return _link(from_md, target, True)
+
+
+def href_offline(from_md: str, target: str) -> Markup:
+    """The same link in the offline copy, whose pages are files (x.html), not folders."""
+    return _link(from_md, target, False)
 
 
 def goal_page(goal: Goal) -> str:
@@ -192,7 +218,7 @@ def _worksheet_groups(catalog: Catalog, ui: Callable[[str], str]) -> list[dict[s
     return groups
 
 
-def render_pages(catalog: Catalog) -> dict[str, str]:
+def render_pages(catalog: Catalog, directory_urls: bool = True) -> dict[str, str]:
     """Every Markdown page of the site by its path in the docs tree."""
     env = _environment(catalog.root)
     ctx = _Context(catalog)
@@ -208,7 +234,7 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
         "catalog": catalog,
         "org": org,
         "ui": ctx.ui,
-        "href": href,
+        "href": href if directory_urls else href_offline,
         "goal_page": goal_page,
         "audience_page": audience_page,
         "human_duration": ctx.human_duration,
@@ -218,6 +244,8 @@ def render_pages(catalog: Catalog) -> dict[str, str]:
         "rich": lambda text: md_html(text.html),  # sanitized when the Catalog was built
         "audiences": [a for a in AUDIENCES if catalog.goals_for(a)],
         "papers": org.paper,
+        "book_files": [(paper, book_path(org.language, paper)) for paper in org.paper],
+        "offline_zip": OFFLINE_ZIP,
     }
     common["kpi_table"] = kpi_table
 
@@ -279,7 +307,9 @@ def _nav(catalog: Catalog, pages: dict[str, str]) -> list[Any]:
     return nav
 
 
-def mkdocs_config(catalog: Catalog, build_dir: Path, logo_name: str) -> dict[str, Any]:
+def mkdocs_config(
+    catalog: Catalog, build_dir: Path, logo_name: str, directory_urls: bool = True
+) -> dict[str, Any]:
     """The generated config: branding from organization.yml, the rest inherited from mkdocs.yml."""
     org = catalog.organization
     root = catalog.root
@@ -290,6 +320,7 @@ def mkdocs_config(catalog: Catalog, build_dir: Path, logo_name: str) -> dict[str
         # overrides escape it where Material would put it into an attribute or the title.
         "site_description": html_text(org.tagline or org.program_name),
         "docs_dir": "docs",
+        "use_directory_urls": directory_urls,  # the links our templates write assume it
         "site_dir": posixpath.relpath((root / "site").as_posix(), build_dir.as_posix()),
         "copyright": f"{org.name}",
         "theme": {
@@ -329,16 +360,18 @@ def mkdocs_config(catalog: Catalog, build_dir: Path, logo_name: str) -> dict[str
             "generator": False,
         },
     }
+    if not directory_urls:  # the offline copy: the worker shim from our files, not a CDN
+        config["extra"]["polyfills"] = [OFFLINE_SHIM]
     overrides = theme_overrides(root)
     config["theme"]["custom_dir"] = posixpath.relpath(overrides.as_posix(), build_dir.as_posix())
     return config
 
 
-def generate_docs(catalog: Catalog, build_dir: Path) -> Path:
+def generate_docs(catalog: Catalog, build_dir: Path, directory_urls: bool = True) -> Path:
     """Write build_dir/docs/ and build_dir/mkdocs.yml; returns the config path."""
     docs = build_dir / "docs"
     written: set[Path] = set()
-    pages = render_pages(catalog)
+    pages = render_pages(catalog, directory_urls)
     for rel, text in pages.items():
         _write(docs / rel, text.encode("utf-8"), written)
     logo = catalog_logo(catalog)  # rewritten from its content; named by its sniffed type
@@ -351,7 +384,10 @@ def generate_docs(catalog: Catalog, build_dir: Path) -> Path:
         docs / "assets" / "brand.css", brand_css(catalog.organization, FONT_FILES).encode(), written
     )
     _write(docs / "assets" / "handbook.css", (ASSETS / "handbook.css").read_bytes(), written)
-    config = mkdocs_config(catalog, build_dir, logo_name)
+    if not directory_urls:
+        for rel in VENDOR_FILES:
+            _write(docs / rel, (VENDOR / rel).read_bytes(), written)
+    config = mkdocs_config(catalog, build_dir, logo_name, directory_urls)
     config["nav"] = _nav(catalog, pages)
     config_path = build_dir / "mkdocs.yml"
     text = "# Generated by `handbook build` from content/ - do not edit.\n" + yaml.safe_dump(

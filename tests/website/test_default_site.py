@@ -6,13 +6,14 @@ Expectations come from the Catalog itself, so the test follows the catalog as it
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from pathlib import Path
 
 import pytest
 
 from generator.catalog.model import Catalog, Goal
-from generator.outputs import worksheet_files
+from generator.outputs import book_path, worksheet_files
 from tests.conftest import copy_repository
 from tests.website.sitetools import build, visible_text
 
@@ -130,8 +131,12 @@ def test_measuring_page_lists_practices_kpis_and_levels(
 
 def test_worksheets_page_links_every_worksheet_file(site: Path, default_catalog: Catalog) -> None:
     page = (site / "worksheets/index.html").read_text()
-    links = {"worksheets/" + h for h in re.findall(r'href="([^"]+\.pdf)"', page)}
-    assert links == {f.path for f in worksheet_files(default_catalog)}
+    links = {
+        posixpath.normpath("worksheets/" + h) for h in re.findall(r'href="([^"]+\.pdf)"', page)
+    }
+    org = default_catalog.organization
+    books = {book_path(org.language, paper) for paper in org.paper}
+    assert links == {f.path for f in worksheet_files(default_catalog)} | books
 
 
 def test_tags_index_lists_every_tag_with_its_goals(site: Path, default_catalog: Catalog) -> None:

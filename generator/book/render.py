@@ -1,0 +1,137 @@
+"""Render the book with the worksheets' renderer: same fonts, fetcher, logo, cache and tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError
+from weasyprint.formatting_structure import boxes
+
+from generator.book.plan import Book, plan_book
+from generator.catalog.model import Catalog
+from generator.outputs import book_path
+from generator.pdf.render import Job, Renderer, css_string, write_cached
+from generator.pool import pool_map, shared
+from generator.problems import BuildFailed
+from generator.templating import render_bounded, template_environment
+from generator.website.build import source_date_epoch
+
+TEMPLATES = Path(__file__).parent / "templates"
+BOOK_CSS = Path(__file__).parent / "assets" / "book.css"
+Progress = Callable[[int, int, str], None]
+# A last page whose text fills less than this share of its height is "near-empty": the book
+# is laid out again with the last chapter run on after the one before (see book.css, tight).
+NEAR_EMPTY = 0.2
+
+
+def book_css(catalog: Catalog) -> str:
+    """book.css with its one UI string ("p." before a page number) as an escaped CSS string."""
+    css = BOOK_CSS.read_text(encoding="utf-8")
+    return "\n" + css.replace('"PAGE_REF "', css_string(catalog.ui("book.page_ref") + " "))
+
+
+def edition_date(root: Path) -> str:
+    """The build's date (SOURCE_DATE_EPOCH, else the last commit): the same input, the same PDF."""
+    seconds = int(source_date_epoch(root) or 0)
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).date().isoformat()
+
+
+def filled_share(page: Any) -> float:
+    """How far down its content area a laid-out page carries text (0.0 to 1.0)."""
+    box = page._page_box  # WeasyPrint's page box: its children are the document and margins
+    top, height = box.content_box_y(), box.height
+    bottoms = [
+        line.position_y + line.margin_height()
+        for child in box.children
+        if not isinstance(child, boxes.MarginBox)
+        for line in child.descendants()
+        if isinstance(line, boxes.LineBox)
+    ]
+    return max(0.0, (max(bottoms, default=top) - top) / height) if height else 1.0
+
+
+class BookRenderer:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.book: Book = plan_book(catalog)
+        self.pdf = Renderer(catalog, extra_css=book_css(catalog))
+        env = template_environment(catalog.root, TEMPLATES, autoescape=True)
+        self.template = env.get_template("book.html")
+        self.date = edition_date(catalog.root)
+
+    def html(self, paper: str, tight: bool) -> str:
+        org = self.catalog.organization
+        try:
+            return render_bounded(
+                self.template,
+                org=org,
+                ui=self.catalog.ui,
+                toc=self.book.toc,
+                pages=self.book.pages,
+                paper=paper,
+                date=self.date,
+                tight=tight,
+                logo_url=org.logo.as_uri(),
+            )
+        except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
+            raise BuildFailed(f"the book template failed: {type(exc).__name__}: {exc}") from exc
+
+    def write(self, paper: str, target: Path, key: str) -> None:
+        """Lay out; if the last page would hold only a few lines, lay out tight; then save."""
+        document = self.pdf.layout(self.html(paper, tight=False), paper, key)
+        if len(document.pages) > 2 and filled_share(document.pages[-1]) < NEAR_EMPTY:
+            tight = self.pdf.layout(self.html(paper, tight=True), paper, key)
+            if len(tight.pages) < len(document.pages):
+                document = tight
+        self.pdf.save(document, paper, target, key)
+
+    def render(self, paper: str, out_dir: Path, cache_dir: Path | None) -> Path:
+        path = book_path(self.catalog.organization.language, paper)
+        # Both layouts derive from the untight HTML, so it alone keys the cache.
+        key = self.pdf.key(Job(path, paper, path, []), self.html(paper, tight=False))
+        write_cached(out_dir / path, key, cache_dir, lambda t: self.write(paper, t, key))
+        refused = self.pdf.fetcher.refused
+        if refused:
+            listed = "\n  ".join(sorted(set(refused)))
+            raise BuildFailed(f"the book tried to load files it may not read:\n  {listed}")
+        return out_dir / path
+
+
+def render_book(
+    catalog: Catalog,
+    out_dir: Path,
+    *,
+    papers: tuple[str, ...] | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Write the handbook PDF for the catalog's language in each paper size under out_dir."""
+    renderer = BookRenderer(catalog)
+    for line in renderer.book.unresolved:
+        logging.getLogger("generator.book").warning("link to no page of the book: %s", line)
+    papers = papers or catalog.organization.paper
+    for paper in papers:
+        renderer.pdf.stylesheets(paper)  # parsed once, before the workers fork
+    written = []
+    results = pool_map(
+        _render_paper,
+        papers,
+        min_parallel=2,  # one paper size per core
+        shared={"renderer": renderer, "out": out_dir, "cache": cache_dir},
+    )
+    for n, path in enumerate(results, 1):
+        written.append(path)
+        if progress:
+            progress(n, len(papers), path.name)
+    return written
+
+
+def _render_paper(paper: str) -> Path:
+    """One paper size's book, in a worker forked from the warm renderer (or in the parent)."""
+    job = shared()
+    renderer: BookRenderer = job["renderer"]
+    return renderer.render(paper, job["out"], job["cache"])

