@@ -7,7 +7,6 @@ import io
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pypdfium2
 import pytest
@@ -21,9 +20,14 @@ from generator.validate.check import check_repository
 from tests.fixtures import make_repo, pdf_text
 
 TYPED = "Zoë Quartz 42"
-VALUES = {"participant.code": TYPED, "participant.role": "/mentor", "evaluation.rating.useful": "/on"}
+VALUES = {
+    "participant.code": TYPED,
+    "participant.role": "/mentor",  # a radio group
+    "evaluation.rating.useful": "/on",  # a checkbox
+}
 DPI = 216  # a ticked 8 pt box is some 24 px wide: room for a clear pixel count
 Raster = Callable[[Path], Image.Image]
+GS_BATCH = ["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-dPrinted=false"]  # draw as on screen
 
 
 def _png(args: list[str]) -> Image.Image:
@@ -52,7 +56,6 @@ def pdfium(pdf: Path) -> Image.Image:
     return image.convert("L")
 
 
-GS_BATCH = ["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-dPrinted=false"]
 VIEWERS: dict[str, Raster] = {
     "poppler": poppler,
     "mupdf": mupdf,
@@ -75,16 +78,19 @@ def text_of(viewer: str, pdf: Path, tmp: Path) -> str | None:
     return subprocess.run(args, capture_output=True, check=True).stdout.decode()
 
 
-def fill(source: Path, target: Path, *, left_to_viewer: bool) -> None:
-    """Fill like a form filler; left to the viewer: no /AP on the filled widgets, NeedAppearances."""
+def fill(source: Path, target: Path, mode: str) -> None:
+    """Fill as a form filler does. Modes: "filler" draws every filled field; "viewer" leaves them
+    without /AP and sets NeedAppearances; "states" leaves only text to the viewer and keeps the
+    buttons' on/off appearances (what most fillers do, e.g. pypdf by default)."""
     writer = PdfWriter(clone_from=PdfReader(source))
     for page in writer.pages:
         writer.update_page_form_field_values(page, VALUES, auto_regenerate=False)
         for widget in (ref.get_object() for ref in page["/Annots"]):
             field = widget["/Parent"].get_object() if "/Parent" in widget else widget
-            if left_to_viewer and field["/T"] in VALUES:
+            undrawn = mode == "viewer" or (mode == "states" and field["/FT"] == "/Tx")
+            if undrawn and field["/T"] in VALUES:
                 del widget["/AP"]
-    if left_to_viewer:
+    if mode != "filler":
         form = writer._root_object["/AcroForm"]
         form[NameObject("/NeedAppearances")] = BooleanObject(True)
     writer.write(target)
@@ -99,9 +105,11 @@ def sheets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     files = [f for f in worksheet_files(catalog, ("a4",)) if f.key == "evaluation"]
     jobs = [job_for(catalog, f) for f in files]
     (blank,), _ = run_jobs(Renderer(catalog, fillable=True), jobs, out / "pdf", None, None)
-    fill(blank, out / "filler.pdf", left_to_viewer=False)
-    fill(blank, out / "viewer.pdf", left_to_viewer=True)
-    return {"blank": blank, "filler": out / "filler.pdf", "viewer": out / "viewer.pdf"}
+    sheets = {"blank": blank}
+    for mode in MODES:
+        fill(blank, out / f"{mode}.pdf", mode)
+        sheets[mode] = out / f"{mode}.pdf"
+    return sheets
 
 
 def rects(pdf: Path) -> dict[str, tuple[float, ...]]:
@@ -142,15 +150,17 @@ def drawn(viewer: str, sheets: dict[str, Path], mode: str) -> dict[str, bool]:
     return shown
 
 
+MODES = ("filler", "viewer", "states")
 ALL = dict.fromkeys(VALUES, True)
-# What each viewer draws when the filler leaves the widgets without appearances (README,
-# "Worksheet fields"): every viewer builds typed text from /DA (Helvetica, so every glyph exists);
-# only MuPDF builds radio buttons; Ghostscript builds no button ("not implemented"), PDFium none.
+TEXT_ONLY = {"participant.code": True, "participant.role": False, "evaluation.rating.useful": False}
+NO_RADIO = {"participant.code": True, "participant.role": False, "evaluation.rating.useful": True}
+# What each viewer draws when appearances are left to it (README, "Worksheet fields"): all four
+# build typed text from /DA (Helvetica, so every glyph exists); only MuPDF builds radio dots;
+# Ghostscript ("not implemented") and PDFium build no button. Under NeedAppearances poppler
+# redraws buttons itself, even those with appearances, and draws ticks but no radio dots.
 LEFT_TO_VIEWER = {
-    "poppler": {"participant.code": True, "participant.role": False, "evaluation.rating.useful": True},
-    "mupdf": ALL,
-    "ghostscript": {"participant.code": True, "participant.role": False, "evaluation.rating.useful": False},
-    "pdfium": {"participant.code": True, "participant.role": False, "evaluation.rating.useful": False},
+    "viewer": {"poppler": NO_RADIO, "mupdf": ALL, "ghostscript": TEXT_ONLY, "pdfium": TEXT_ONLY},
+    "states": {"poppler": NO_RADIO, "mupdf": ALL, "ghostscript": ALL, "pdfium": ALL},
 }
 
 
@@ -163,19 +173,20 @@ def test_filler_appearances_show_in_every_viewer(
     assert text is None or TYPED in text
 
 
+@pytest.mark.parametrize("mode", LEFT_TO_VIEWER)
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_appearances_left_to_the_viewer(
-    viewer: str, sheets: dict[str, Path], tmp_path: Path
+    viewer: str, mode: str, sheets: dict[str, Path], tmp_path: Path
 ) -> None:
-    assert drawn(viewer, sheets, "viewer") == LEFT_TO_VIEWER[viewer]
-    text = text_of(viewer, sheets["viewer"], tmp_path)
+    assert drawn(viewer, sheets, mode) == LEFT_TO_VIEWER[mode][viewer]
+    text = text_of(viewer, sheets[mode], tmp_path)
     assert text is None or TYPED in text
 
 
 @pytest.mark.parametrize("viewer", ["ghostscript", "poppler"])
 def test_unticked_buttons_draw_nothing_extra(viewer: str, sheets: dict[str, Path]) -> None:
     """An off button shows exactly the printed box: no second box on top (Ghostscript did)."""
-    hidden: dict[str, Any] = {
+    hidden: dict[str, Raster] = {
         "ghostscript": lambda pdf: ghostscript(pdf, "-dShowAnnots=false"),
         "poppler": lambda pdf: poppler(pdf, "-hide-annotations"),
     }

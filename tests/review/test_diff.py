@@ -21,7 +21,11 @@ def test_changed_goal_shows_its_word_diff_new_host_and_changed_pages(
 ) -> None:
     goal = repo / GOAL
     edit(goal, "through practice,", f"through daily practice, {INJECTION}")
-    edit(goal, "      publisher: LinkedIn\n", "      publisher: LinkedIn\n      url: https://evil.example/\n")
+    edit(
+        goal,
+        "      publisher: LinkedIn\n",
+        "      publisher: LinkedIn\n      url: https://evil.example/\n",
+    )
     more = "".join(f"  - Extra question number {n} about the skill?\n" for n in range(14))
     edit(goal, "check_in_questions:\n", "check_in_questions:\n" + more)
     out = tmp_path / "artifacts"
