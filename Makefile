@@ -26,7 +26,7 @@ RUNTIME_PACKAGES := libpango-1.0-0:libpango-1.0.so.0 libpangoft2-1.0-0:libpangof
   fonts-noto-cjk:$(NOTO)/opentype/noto/NotoSansCJK-Regular.ttc \
   fonts-noto-core:$(NOTO)/truetype/noto/NotoSansArabic-Regular.ttf \
   fonts-noto-color-emoji:$(NOTO)/truetype/noto/NotoColorEmoji.ttf
-TEST_PACKAGES := chromium:chromium poppler-utils:pdftotext qpdf:qpdf
+TEST_PACKAGES := chromium:chromium poppler-utils:pdftotext qpdf:qpdf ghostscript:gs mupdf-tools:mutool
 
 define apt_install
 	@missing=""; for pair in $(1); do pkg=$${pair%%:*}; probe=$${pair#*:}; \

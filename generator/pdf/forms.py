@@ -103,7 +103,10 @@ def _finish_text(writer: PdfWriter, annot: DictionaryObject, fonts: DictionaryOb
 
 def _finish_button(writer: PdfWriter, annot: DictionaryObject) -> None:
     """An off state beside WeasyPrint's on state; a radio's on state is named by its value."""
-    annot[NameObject("/DA")] = TextStringObject(f"{CHECK_FONT} 0 Tf 0 g")
+    # A fixed mark size: a viewer drawing the mark itself (poppler under NeedAppearances) reads
+    # size 0 as a speck, not as "fit the box".
+    mark = round(min(_size(annot)) * 0.8, 1)
+    annot[NameObject("/DA")] = TextStringObject(f"{CHECK_FONT} {mark} Tf 0 g")
     states = _dict(_dict(annot["/AP"])["/N"])
     parent = annot.get("/Parent")
     if parent is not None and "/Opt" in _dict(parent):
