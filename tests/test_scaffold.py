@@ -200,7 +200,8 @@ def test_update_refreshes_the_tools_files_and_lists_the_changes(tmp_path: Path) 
 
 
 def _makefile_runtime_packages() -> list[str]:
-    line = re.search(r"(?m)^RUNTIME_PACKAGES := (.*)$", (REPO / "Makefile").read_text())
+    makefile = (REPO / "Makefile").read_text().replace("\\\n", " ")  # join continued lines
+    line = re.search(r"(?m)^RUNTIME_PACKAGES := (.*)$", makefile)
     assert line
     return [pair.split(":")[0] for pair in line.group(1).split()]
 
