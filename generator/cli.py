@@ -210,6 +210,12 @@ def serve(root: Path, host: str, port: int) -> None:
     help="CSV with columns mentor, mentee, start_date, optional goals: one set per pair.",
 )
 @click.option("--fillable", is_flag=True, help="Make the worksheets fillable PDF forms.")
+@click.option(
+    "--ics",
+    is_flag=True,
+    help="With --roster: also write calendars/<pair>.ics (check-ins, milestones, surveys) and "
+    "calendars/program-team.ics.",
+)
 @paper_option
 @click.option(
     "-o",
@@ -224,6 +230,7 @@ def worksheets(
     goals: tuple[str, ...],
     roster: Path | None,
     fillable: bool,
+    ics: bool,
     paper: tuple[str, ...],
     output: Path,
 ) -> None:
@@ -231,6 +238,8 @@ def worksheets(
     from generator.pdf.render import render_worksheets
     from generator.pdf.roster import render_roster
 
+    if ics and roster is None:
+        raise click.UsageError("--ics needs --roster (calendars are made per pair)")
     catalog = require_catalog(root)
     unknown = [g for g in goals if g not in {x.id for x in catalog.goals}]
     if unknown:
@@ -241,7 +250,7 @@ def worksheets(
     try:
         if roster is not None:
             written = render_roster(
-                catalog, roster, output, papers=paper or None, fillable=fillable
+                catalog, roster, output, papers=paper or None, fillable=fillable, ics=ics
             )
         else:
             written = render_worksheets(
@@ -254,7 +263,7 @@ def worksheets(
             )
     finally:
         bar.close()
-    click.echo(f"Wrote {len(written)} PDF(s) to {output}")
+    click.echo(f"Wrote {len(written)} file(s) to {output}")
 
 
 @main.command()

@@ -116,25 +116,32 @@ def render_roster(
     *,
     papers: tuple[str, ...] | None = None,
     fillable: bool = False,
+    ics: bool = False,
     progress: Progress | None = None,
 ) -> list[Path]:
     """One booklet per pair (agreement, log, goal sheets, reflections) with names and dates.
 
     out_dir ends up holding exactly this roster's booklets: they are written beside it and
     swapped in, so pairs removed from the roster lose their PDFs and a failure changes nothing.
+    With `ics`, calendars/ holds one .ics per pair (named as its booklet) and program-team.ics.
     """
     pairs = read_roster(roster_csv, catalog)
     check_replaceable(out_dir, catalog.root, kind="roster output")
     jobs = []
+    names = [f"pair-{n:03d}-{_slug(pair.mentee)}" for n, pair in enumerate(pairs, 1)]
     for paper in papers or catalog.organization.paper:
         for n, pair in enumerate(pairs, 1):
             goals = (
                 [catalog.goal(g) for g in pair.goals] if pair.goals else catalog.goals_for("mentee")
             )
             title = f"{pair.mentee} · {pair.mentor}"
-            path = f"{paper}/pair-{n:03d}-{_slug(pair.mentee)}.pdf"
+            path = f"{paper}/{names[n - 1]}.pdf"
             items = _items_for(catalog, PAIR_SHEETS, goals)
             jobs.append(Job(path, paper, title, items, booklet=True, pair=pair))
     with staged_folder(out_dir, catalog.root) as staging:
         written, _ = run_jobs(Renderer(catalog, fillable), jobs, staging, None, progress)
+        if ics:
+            from generator.calendars import write_calendars
+
+            written += write_calendars(catalog, pairs, names, staging)
     return [out_dir / path.relative_to(staging) for path in written]
