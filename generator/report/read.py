@@ -105,6 +105,40 @@ def _value(raw: Any) -> str:
     return text.strip()
 
 
+def _fields(reader: Any) -> dict[str, Any]:
+    """Field name -> raw /V, walking /AcroForm /Fields and named /Kids.
+
+    pypdf's `get_fields()` gives the same names and values but also resolves every widget's
+    appearance states, which doubles the time for a booklet; this reads only the field tree.
+    """
+    root = reader.trailer["/Root"].get_object()
+    form = root.get("/AcroForm")
+    if form is None:
+        return {}
+    out: dict[str, Any] = {}
+    seen: set[int] = set()
+
+    def walk(refs: Any, prefix: str, depth: int) -> None:
+        if depth > 20:  # a crafted, cyclic field tree
+            return
+        for ref in refs.get_object() if refs is not None else []:
+            obj = ref.get_object()
+            if id(obj) in seen or not hasattr(obj, "get"):
+                continue
+            seen.add(id(obj))
+            title = obj.get("/T")
+            name = prefix if title is None else f"{prefix}.{title}" if prefix else str(title)
+            kids = obj.get("/Kids")
+            named = kids is not None and any("/T" in k.get_object() for k in kids.get_object())
+            if named:
+                walk(kids, name, depth + 1)
+            elif title is not None:
+                out[name] = obj.get("/V")
+
+    walk(form.get_object().get("/Fields"), "", 0)
+    return out
+
+
 def _identify(sheet: Sheet, values: Mapping[str, str]) -> str | None:
     """Fill in participant or pair from the answers; the reason when the sheet has neither."""
     if sheet.kind in PARTICIPANT_KINDS:
@@ -174,7 +208,7 @@ def read_pdf(path: Path, specs: Mapping[str, Spec]) -> Sheet | Unreadable:
             )
         meta: Mapping[str, Any] = reader.metadata or {}
         keywords = _keywords(str(meta.get("/Keywords", "")))
-        raw_fields = reader.get_fields() or {}
+        raw_fields = _fields(reader)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         return Unreadable(source, f"a damaged PDF ({type(exc).__name__}: {str(exc)[:120]})")
     kind = keywords.get("sheet.kind", "")
@@ -194,7 +228,7 @@ def read_pdf(path: Path, specs: Mapping[str, Spec]) -> Sheet | Unreadable:
         paper=keywords.get("paper", ""),
         returned=returned,
     )
-    values = {str(k): _value(f.get("/V")) for k, f in raw_fields.items()}
+    values = {k: _value(v) for k, v in raw_fields.items()}
     return _finish(sheet, values, specs)
 
 
