@@ -129,7 +129,12 @@ def _fields(reader: Any) -> dict[str, Any]:
             title = obj.get("/T")
             name = prefix if title is None else f"{prefix}.{title}" if prefix else str(title)
             kids = obj.get("/Kids")
-            named = kids is not None and any("/T" in k.get_object() for k in kids.get_object())
+            # Kids are fields (named) or the widgets of this field; the first tells which, and
+            # resolving every radio button's widget would cost as much as the rest of the file.
+            first = (
+                kids.get_object()[0].get_object() if kids is not None and kids.get_object() else {}
+            )
+            named = "/T" in first
             if named:
                 walk(kids, name, depth + 1)
             elif title is not None:
@@ -201,7 +206,11 @@ def read_pdf(path: Path, specs: Mapping[str, Spec]) -> Sheet | Unreadable:
     if data.lstrip()[:5] != b"%PDF-":
         return Unreadable(source, "not a PDF file")
     try:
-        reader = PdfReader(io.BytesIO(data))
+        try:  # strict skips re-checking every xref entry (half the time of a booklet) ...
+            reader = PdfReader(io.BytesIO(data), strict=True)
+            reader.trailer["/Root"].get_object()
+        except (PyPdfError, ValueError, KeyError):  # ... and a re-saved file may need repair
+            reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             return Unreadable(
                 source, "the PDF is encrypted (password-protected); save it unprotected"
