@@ -17,9 +17,8 @@ CHECK = "check"  # a checkbox: "on"
 DATE = "date"  # YYYY-MM-DD
 MINUTES = "minutes"  # a whole number of minutes
 TEXT = "text"  # free text: a comment, reported only with --include-comments
-NAME = "name"  # names, contacts, signatures: never reported
+NAME = "name"  # names, contacts, signatures, prefilled blanks: never reported
 
-_NAME_PREFILLS = {"mentee", "mentor", "program-contact"}
 _NAME_KINDS = {"signature"}
 MAX_MINUTES = 24 * 60
 
@@ -38,7 +37,8 @@ def _form_specs(form: Form) -> dict[str, Spec]:
                 kind = f.kind
             elif f.kind == "checkbox":
                 kind = CHECK
-            elif f.kind in _NAME_KINDS or f.prefill in _NAME_PREFILLS or "contact" in f.id:
+            elif f.kind in _NAME_KINDS or f.prefill or "contact" in f.id:
+                # names, contacts, and what the tool printed in itself (prefill) are no answers
                 kind = NAME
             elif f.kind == "date":
                 kind = DATE

@@ -214,7 +214,7 @@ def compute(
     _log_kpis(fig, pair_sheets, k)
     _survey_kpis(fig, catalog, evaluations, k)
     for kpi in fig.kpis:  # primary suppression; no KPI is shown by subgroup, so no secondary
-        if kpi.n < k:
+        if 0 < kpi.n < k:  # none at all is "no answers", not a hidden figure
             kpi.suppressed = True
             kpi.numerator = kpi.denominator = kpi.value = None
     fig.idle = idle_pairs(catalog, pair_sheets, pairs, as_of)

@@ -157,6 +157,7 @@ def test_every_kpi_matches_an_independent_computation(
     html = (out / "report.html").read_text()
     assert "<script" not in html and 'src="data:image/png;base64,' in html
     assert "Comment from C3" in html  # --include-comments
+    assert "2 weeks" not in html  # a blank the tool prefilled is no answer
     pdf = PdfReader(out / "report.pdf")
     assert "Goal attainment" in "".join(page.extract_text() for page in pdf.pages)
     # Small groups: 2 mentors are hidden, and the mentees too (7 - mentees would give them away).
@@ -188,6 +189,8 @@ def test_small_group_is_suppressed(
     assert got[("recommendation-score", "end")]["suppressed"] == "yes"
     assert got[("recommendation-score", "end")]["value"] == ""
     assert got[("change.clarity", "before→after")]["value"] == ""
+    nobody = got[("mean.meetings-held", "midpoint")]  # no answers at all: nothing to hide
+    assert nobody["suppressed"] == "no" and nobody["value"] == "" and nobody["n"] == "0"
     assert "<5" in (out / "report.html").read_text().replace("&lt;", "<")
 
 
