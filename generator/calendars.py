@@ -27,10 +27,6 @@ from generator.report.read import pair_id
 
 PRODID = "-//mentoring-handbook//handbook worksheets --ics//EN"
 CHECK_IN_HOUR = 9  # only with a time zone: a timed default the pair moves to their own hour
-SURVEYS = {
-    "midpoint": "Mid-point survey and reflection",
-    "end": "End survey and closing reflection",
-}
 
 
 def recurrence(cadence: Duration) -> dict[str, str | int]:
@@ -115,7 +111,7 @@ def pair_calendar(catalog: Catalog, pair: Pair, when: dt.datetime) -> Calendar:
     cal = _calendar(catalog, f"{org.program_name}: {pair.mentee} · {pair.mentor}")
     zone = _zone(catalog)
     rule = recurrence(Duration.parse(org.cadence))
-    summary = f"Check-in: {pair.mentee} · {pair.mentor}"
+    summary = f"{catalog.ui('calendar.check_in')}: {pair.mentee} · {pair.mentor}"
     if zone is None:
         check_in = _event(owner, "check-ins", summary, start, when)
         check_in.add("rrule", vRecur({**rule, "UNTIL": end}))
@@ -125,16 +121,21 @@ def pair_calendar(catalog: Catalog, pair: Pair, when: dt.datetime) -> Calendar:
         check_in.add("duration", dt.timedelta(minutes=org.meeting_minutes))
         until = dt.datetime.combine(end, dt.time(23, 59, 59), zone).astimezone(dt.UTC)
         check_in.add("rrule", vRecur({**rule, "UNTIL": until}))
-    check_in.add("description", f"About {org.meeting_minutes} minutes; agree the time together.")
+    minutes = f"{org.meeting_minutes} {catalog.ui('worksheet.minutes')}"
+    check_in.add(
+        "description",
+        f"{catalog.ui('calendar.length')}: {minutes}; {catalog.ui('calendar.agree_time')}",
+    )
     cal.add_component(check_in)
     goals = [catalog.goal(g) for g in pair.goals] if pair.goals else catalog.goals_for("mentee")
     for goal in goals:
         for n, ms in enumerate(goal.milestones, 1):
             day = Duration.parse(ms.due).after(start)
-            title = f"Milestone: {goal.title}: {ms.title}"
+            title = f"{catalog.ui('calendar.milestone')}: {goal.title}: {ms.title}"
             cal.add_component(_event(owner, f"milestone:{goal.id}:{n}", title, day, when))
     for point, day in review_dates(length, start):
-        cal.add_component(_event(owner, f"survey:{point}", SURVEYS[point], day, when))
+        title = catalog.ui(f"calendar.{point}")
+        cal.add_component(_event(owner, f"survey:{point}", title, day, when))
     if zone is not None:
         cal.add_missing_timezones()
     return cal
@@ -143,13 +144,13 @@ def pair_calendar(catalog: Catalog, pair: Pair, when: dt.datetime) -> Calendar:
 def team_calendar(catalog: Catalog, pairs: list[Pair], when: dt.datetime) -> Calendar:
     """The program team's: every pair's mid-point and end surveys."""
     org = catalog.organization
-    cal = _calendar(catalog, f"{org.program_name}: surveys")
+    cal = _calendar(catalog, f"{org.program_name}: {catalog.ui('calendar.surveys')}")
     length = Duration.parse(org.duration)
     for pair in pairs:
         owner = "team:" + pair_id(pair.mentee, pair.mentor)
         start = dt.date.fromisoformat(pair.start)
         for point, day in review_dates(length, start):
-            summary = f"{SURVEYS[point]}: {pair.mentee} · {pair.mentor}"
+            summary = f"{catalog.ui(f'calendar.{point}')}: {pair.mentee} · {pair.mentor}"
             cal.add_component(_event(owner, f"survey:{point}", summary, day, when))
     return cal
 

@@ -95,10 +95,10 @@ def _number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def show(kpi: Kpi) -> str:
+def show(kpi: Kpi, no_answers: str = "no answers") -> str:
     """A KPI's value as the report prints it."""
     if kpi.value is None:
-        return "no answers"
+        return no_answers
     suffix = {"percent": " %", "points": " points", "minutes": " min"}.get(kpi.unit, "")
     sign = "+" if kpi.unit in ("points", "score") and kpi.value > 0 else ""
     return f"{sign}{_number(kpi.value)}{suffix}"
@@ -180,14 +180,15 @@ def report_html(catalog: Catalog, fig: Figures, unreadable: Sequence[Unreadable]
     org = catalog.organization
     return render_bounded(
         env.get_template("report.html"),
-        title=f"{org.program_name}: program report",
+        title=f"{org.program_name}: {catalog.ui('report.title')}",
+        ui=catalog.ui,
         language=org.language,
         primary=org.primary,
         fig=fig,
         charts=charts(fig),
         unreadable=list(unreadable),
         cadence=org.cadence,
-        show=show,
+        show=lambda kpi: show(kpi, catalog.ui("report.no_answers")),
     )
 
 
