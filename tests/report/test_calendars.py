@@ -146,3 +146,19 @@ def test_cli_writes_calendars_beside_the_booklets(repo_copy: Path, tmp_path: Pat
         "calendars/pair-001-bob.ics",
         "calendars/program-team.ics",
     ]
+
+
+def test_german_calendar_and_report(repo_copy: Path, tmp_path: Path) -> None:
+    from generator.report.collect import collect
+
+    org = repo_copy / "content/organization.yml"
+    org.write_text(org.read_text().replace("\nlanguage: en\n", "\nlanguage: de\n"))
+    catalog = check_repository(repo_copy).catalog
+    assert catalog is not None
+    (path, *_) = write_calendars(catalog, PAIRS[:1], ["p"], tmp_path)
+    summaries = {str(e["summary"]).split(":")[0] for e in _parse(path)}
+    assert {"Treffen", "Meilenstein", "Befragung und Reflexion zur Halbzeit"} <= summaries
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    collect(catalog, [tmp_path / "empty.pdf"], tmp_path / "report")
+    html = (tmp_path / "report/report.html").read_text()
+    assert '<html lang="de"' in html and "<h2>Kennzahlen</h2>" in html and "Nicht lesbar" in html
