@@ -212,7 +212,7 @@ def compute(
 
     _goal_kpis(fig, pair_sheets, k)
     _log_kpis(fig, pair_sheets, k)
-    _survey_kpis(fig, catalog, evaluations, k)
+    _survey_kpis(fig, catalog, evaluations)
     for kpi in fig.kpis:  # primary suppression; no KPI is shown by subgroup, so no secondary
         if 0 < kpi.n < k:  # none at all is "no answers", not a hidden figure
             kpi.suppressed = True
@@ -292,7 +292,7 @@ def _log_kpis(fig: Figures, pair_sheets: Sequence[Sheet], k: int) -> None:
     fig.kpis.append(_ratio(mean, sum(minutes), len(minutes), scale=1.0))
 
 
-def _survey_kpis(fig: Figures, catalog: Catalog, evaluations: Sequence[Sheet], k: int) -> None:
+def _survey_kpis(fig: Figures, catalog: Catalog, evaluations: Sequence[Sheet]) -> None:
     for field_id, label, points in _statements(catalog, RECOMMEND):
         for point in points:
             scores = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import json
 from collections.abc import Mapping, Sequence
@@ -54,8 +55,6 @@ def answer_columns(specs: Mapping[str, Spec], include_comments: bool) -> list[st
 
 
 def response_rows(sheets: Sequence[Sheet], columns: Sequence[str]) -> list[dict[str, str]]:
-    import datetime as dt
-
     rows = []
     for s in sheets:
         returned = (
@@ -129,7 +128,6 @@ class Chart:
 
 
 def _png(
-    draw: object,
     fig_size: tuple[float, float],
     title: str,
     labels: list[str],
@@ -169,7 +167,7 @@ def charts(fig: Figures) -> list[Chart]:
         labels = [k.label[:50] for k in shown]
         values = [float(k.value or 0) for k in shown]
         size = (7.0, 1.0 + 0.45 * len(shown))
-        uri = _png(None, size, title, labels, values, unit)
+        uri = _png(size, title, labels, values, unit)
         alt = title + ": " + "; ".join(f"{k.label} {show(k)}" for k in shown)
         out.append(Chart(uri, alt))
     return out
