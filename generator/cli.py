@@ -268,6 +268,12 @@ def serve(root: Path, host: str, port: int, engine: str) -> None:
     "shard_dirs", nargs=-1, type=click.Path(file_okay=False, exists=True, path_type=Path)
 )
 @click.option("--fillable", is_flag=True, help="Make the worksheets fillable PDF forms.")
+@click.option(
+    "--ics",
+    is_flag=True,
+    help="With --roster: also write calendars/<pair>.ics (check-ins, milestones, surveys) and "
+    "calendars/program-team.ics.",
+)
 @paper_option
 @click.option(
     "-o",
@@ -285,6 +291,7 @@ def worksheets(
     merge_shards: bool,
     shard_dirs: tuple[Path, ...],
     fillable: bool,
+    ics: bool,
     paper: tuple[str, ...],
     output: Path,
 ) -> None:
@@ -297,6 +304,8 @@ def worksheets(
     from generator.pdf.roster import render_roster
     from generator.pdf.shards import merge_shards as run_merge
 
+    if ics and roster is None:
+        raise click.UsageError("--ics needs --roster (calendars are made per pair)")
     if shard_dirs and not merge_shards:
         raise click.UsageError("folders as arguments are only for --merge-shards")
     if shard is not None and roster is None:
@@ -322,6 +331,7 @@ def worksheets(
                 fillable=fillable,
                 progress=bar,
                 shard=shard,
+                ics=ics,
             )
         else:
             written = render_worksheets(
@@ -334,7 +344,7 @@ def worksheets(
             )
     finally:
         bar.close()
-    click.echo(f"Wrote {len(written)} PDF(s) to {output}")
+    click.echo(f"Wrote {len(written)} file(s) to {output}")
 
 
 @main.command()
@@ -523,3 +533,80 @@ def diff(
     require_catalog(root)
     target = artifacts or root / ".cache" / "review" / "artifacts"
     click.echo(diff_report(root, base, fmt, target, artifacts_url), nl=False)
+
+
+@main.command()
+@root_option
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Report folder to write (never inside the published site).",
+)
+@click.option(
+    "--csv",
+    "typed",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Typed-up paper sheets: a CSV with the template's columns (repeatable).",
+)
+@click.option("--include-comments", is_flag=True, help="Show free-text answers (never with names).")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date the idle-pairs check counts to.  [default: SOURCE_DATE_EPOCH's day, else today]",
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the CSV template for typed-up paper sheets to this file, and stop.",
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The published site folder, if not ROOT/site (the report is refused inside it).",
+)
+def collect(
+    root: Path,
+    inputs: tuple[Path, ...],
+    output: Path | None,
+    typed: tuple[Path, ...],
+    include_comments: bool,
+    as_of: Any,
+    template: Path | None,
+    site_dir: Path | None,
+) -> None:
+    """Read filled worksheets (PDF forms, files or folders) into a private program report.
+
+    Writes OUTPUT/report.html, report.pdf, responses.csv, responses.json, kpis.csv and
+    unreadable.csv. Files that cannot be used are listed with the reason; the rest still counts.
+    """
+    from generator.report.collect import collect as run_collect
+    from generator.report.fields import field_specs
+    from generator.report.write import template_csv
+
+    catalog = require_catalog(root)
+    if template is not None:
+        template.write_text(template_csv(field_specs(catalog)), encoding="utf-8")
+        click.echo(f"Wrote the CSV template to {template}")
+        return
+    if output is None or not (inputs or typed):
+        raise click.UsageError("give INPUT files or folders (or --csv) and -o REPORT_DIR")
+    outcome = run_collect(
+        catalog,
+        list(inputs),
+        output,
+        typed=list(typed),
+        include_comments=include_comments,
+        as_of=as_of.date() if as_of else None,
+        site_dirs=[site_dir] if site_dir else None,
+    )
+    click.echo(
+        f"Counted {len(outcome.sheets)} sheet(s); {len(outcome.unreadable)} line(s) under "
+        f"'Could not read'; report in {outcome.folder}"
+    )

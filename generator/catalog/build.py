@@ -233,6 +233,8 @@ def build_catalog(root: Path, documents: list[Document]) -> Catalog:
         meeting_minutes=program.get("meeting_minutes", 60),
         terms=terms,
         fillable=org.get("fillable", False),
+        report_min_group=org.get("report", {}).get("min_group", 5),
+        time_zone=org.get("time_zone"),
     )
 
     smart = data("smart")

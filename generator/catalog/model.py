@@ -154,6 +154,8 @@ class Organization:
     meeting_minutes: int
     terms: Terms
     fillable: bool = False  # publish fillable PDF forms beside the printable sheets
+    report_min_group: int = 5  # `handbook collect`: smallest group a figure may describe
+    time_zone: str | None = None  # IANA name for calendar files; None: floating dates
 
 
 @dataclass(frozen=True)

@@ -158,13 +158,10 @@ class Renderer:
     def reviews(self, start: dt.date | None) -> list[tuple[str, str]]:
         """Mid-point and end of a pair's (or the program's) duration, as printed dates."""
         length = Duration.parse(self.catalog.organization.duration)
-        half = int(length.mean_days() / 2)
         if start is None:
+            half = int(length.mean_days() / 2)
             return [("midpoint", self.week(half)), ("end", self.week(length.approx_days()))]
-        return [
-            ("midpoint", (start + dt.timedelta(days=half)).isoformat()),
-            ("end", length.after(start).isoformat()),
-        ]
+        return [(name, day.isoformat()) for name, day in review_dates(length, start)]
 
     def prefills(self, pair: Pair | None, start: dt.date | None) -> dict[str, str]:
         """What a form field's `prefill` prints (worksheets.schema.json lists the names)."""
@@ -305,6 +302,12 @@ def renderer_fingerprint() -> str:
     digest.update(f"pango={pango.pango_version()}".encode())
     digest.update(f"fallback-fonts={fallback_fingerprint()}".encode())
     return digest.hexdigest()
+
+
+def review_dates(length: Duration, start: dt.date) -> list[tuple[str, dt.date]]:
+    """The mid-point (half the mean duration) and the end of a pair starting on `start`."""
+    half = int(length.mean_days() / 2)
+    return [("midpoint", start + dt.timedelta(days=half)), ("end", length.after(start))]
 
 
 KEYWORDS_MARK = "handbook-keywords-to-fill"

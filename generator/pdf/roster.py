@@ -174,6 +174,7 @@ def render_roster(
     *,
     papers: tuple[str, ...] | None = None,
     fillable: bool = False,
+    ics: bool = False,
     progress: Progress | None = None,
     shard: Shard | None = None,
 ) -> list[Path]:
@@ -184,6 +185,7 @@ def render_roster(
     With `shard` only that shard's pairs are rendered, and out_dir gets its manifest
     (generator/pdf/shards.py); pairs keep their roster number in the file name, so the shards'
     files never collide when merged.
+    With `ics`, calendars/ holds one .ics per pair (named as its booklet) and program-team.ics.
     """
     sharded = shard is not None
     shard = shard or Shard(1, 1)
@@ -197,13 +199,14 @@ def render_roster(
         raise RosterInvalid(f"{roster_csv}: the roster changed while it was being read; run again")
     jobs = []
     files: dict[int, list[str]] = {n: [] for n, _ in mine}
+    names = {n: f"pair-{n:03d}-{_slug(pair.mentee)}" for n, pair in mine}
     for paper in papers or catalog.organization.paper:
         for n, pair in mine:
             goals = (
                 [catalog.goal(g) for g in pair.goals] if pair.goals else catalog.goals_for("mentee")
             )
             title = f"{pair.mentee} · {pair.mentor}"
-            path = f"{paper}/pair-{n:03d}-{_slug(pair.mentee)}.pdf"
+            path = f"{paper}/{names[n]}.pdf"
             items = _items_for(catalog, PAIR_SHEETS, goals)
             jobs.append(Job(path, paper, title, items, booklet=True, pair=pair))
             files[n].append(path)
@@ -211,4 +214,9 @@ def render_roster(
         written, _ = run_jobs(Renderer(catalog, fillable), jobs, staging, None, progress)
         if sharded:
             write_manifest(staging, shard, first, [(n, p, files[n]) for n, p in mine])
+        if ics:
+            from generator.calendars import write_calendars
+
+            pairs = [pair for _, pair in mine]
+            written += write_calendars(catalog, pairs, [names[n] for n, _ in mine], staging)
     return [out_dir / path.relative_to(staging) for path in written]

@@ -1,0 +1,1 @@
+"""`handbook collect`: filled worksheets in, a private program report out."""

@@ -1,0 +1,366 @@
+"""`handbook collect` end to end: a roster's fillable sheets, filled with known answers, read
+back into a report whose every KPI matches figures computed here independently."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader, PdfWriter
+
+from generator.catalog.model import Catalog
+from generator.cli import main
+from generator.report.collect import collect
+from tests.report.helpers import GOAL, PAIRS, START, Blanks, fill, render_blanks
+
+AS_OF = dt.date(2027, 4, 15)
+OUTCOMES = ["achieved", "achieved", "achieved", "partly", "not-yet", ""]
+LOGS = [  # per pair: (status, minutes) of consecutive check-ins, every two weeks from START
+    [("planned", 45)] * 5,
+    [("planned", 45), ("moved", 30), ("cancelled", 0), ("planned", 60)],
+    [("planned", 40)] * 3,
+    [("planned", 45), ("cancelled", 0)],
+    [("planned", 20)],
+    [],
+]
+STATEMENTS = ("clarity", "network", "confidence", "belonging")
+EVALUATIONS = [  # code, role, before ratings, after ratings, midpoint recommend, end recommend
+    ("C1", "mentee", (2, 3, 2, 3), (4, 4, 3, 4), "9", "10"),
+    ("C2", "mentee", (3, 3, 3, 3), (4, 3, 4, 5), "9", "9"),
+    ("C3", "mentee", (1, 2, 2, 2), (3, 4, 2, 3), "5", "8"),
+    ("C4", "mentee", (4, 4, 4, 4), (4, 5, 5, 4), "7", "7"),
+    ("C5", "mentor", (3, 2, 4, 3), (3, 3, 4, 2), "10", "6"),
+    ("C6", "mentor", (2, 2, 2, 2), (), "", "3"),
+    ("C7", "mentee", (), (5, 5, 5, 5), "", "10"),
+]
+
+
+def _day(n: int) -> str:
+    return (dt.date.fromisoformat(START) + dt.timedelta(weeks=2 * n)).isoformat()
+
+
+def pair_values(catalog: Catalog, n: int) -> dict[str, str]:
+    placeholder = catalog.goal(GOAL).smart.placeholders[0].name
+    values = {f"goal.{GOAL}.smart.{placeholder}": "presenting"}
+    if OUTCOMES[n]:
+        values[f"goal.{GOAL}.outcome"] = "/" + OUTCOMES[n]
+    for row, (status, minutes) in enumerate(LOGS[n], 1):
+        values[f"log.{row}.date"] = _day(row - 1)
+        values[f"log.{row}.status"] = "/" + status
+        if status != "cancelled":
+            values[f"log.{row}.minutes"] = str(minutes)
+    return values
+
+
+def evaluation_values(entry: tuple) -> dict[str, str]:  # type: ignore[type-arg]
+    code, role, before, after, mid, end = entry
+    values = {"participant.code": code, "participant.role": "/" + role}
+    for point, ratings in (("before", before), ("after", after)):
+        for statement, rating in zip(STATEMENTS, ratings, strict=False):
+            values[f"evaluation.{point}.{statement}"] = f"/{rating}"
+    if mid:
+        values["evaluation.midpoint.recommend"] = "/" + mid
+    values["evaluation.end.recommend"] = "/" + end
+    values["evaluation.end.useful"] = f"Comment from {code}"
+    return values
+
+
+@pytest.fixture(scope="module")
+def blanks(default_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Blanks:
+    return render_blanks(default_catalog, tmp_path_factory.mktemp("blanks"))
+
+
+@pytest.fixture(scope="module")
+def returned(
+    default_catalog: Catalog, blanks: Blanks, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The filled sheets as a team would get them back: one folder of PDFs."""
+    folder = tmp_path_factory.mktemp("returned")
+    for n, booklet in enumerate(blanks.booklets):
+        fill(booklet, folder / f"pair-{n + 1}.pdf", pair_values(default_catalog, n), 1_800_000_000)
+    for entry in EVALUATIONS:
+        fill(
+            blanks.evaluation,
+            folder / f"evaluation-{entry[0]}.pdf",
+            evaluation_values(entry),
+            1_800_000_000,
+        )
+    return folder
+
+
+def kpis(folder: Path) -> dict[tuple[str, str], dict[str, str]]:
+    rows = csv.DictReader(io.StringIO((folder / "kpis.csv").read_text()))
+    return {(r["kpi"], r["point"]): r for r in rows}
+
+
+def unreadable(folder: Path) -> list[tuple[str, str]]:
+    rows = csv.DictReader(io.StringIO((folder / "unreadable.csv").read_text()))
+    return [(Path(r["source"]).name, r["reason"]) for r in rows]
+
+
+def expected_kpis() -> dict[tuple[str, str], float]:
+    """The figures, computed from the answers above without the tool's code."""
+    set_goals = len(OUTCOMES)
+    statuses = [s for log in LOGS for s, _ in log]
+    held = [(s, m) for log in LOGS for s, m in log if s != "cancelled"]
+    out = {
+        ("goal-attainment", ""): round(100 * OUTCOMES.count("achieved") / set_goals, 1),
+        ("session-completion", ""): round(100 * len(held) / len(statuses), 1),
+        ("meeting-minutes", ""): round(sum(m for _, m in held) / len(held), 1),
+    }
+    for point, index in (("midpoint", 4), ("end", 5)):
+        scores = [int(e[index]) for e in EVALUATIONS if e[index]]
+        score = 100 * (sum(s >= 9 for s in scores) - sum(s <= 6 for s in scores)) / len(scores)
+        out[("recommendation-score", point)] = round(score, 1)
+    for i, statement in enumerate(STATEMENTS):
+        both = [(e[2][i], e[3][i]) for e in EVALUATIONS if e[2] and e[3]]
+        out[(f"change.{statement}", "before→after")] = round(
+            sum(a for _, a in both) / len(both) - sum(b for b, _ in both) / len(both), 1
+        )
+    return out
+
+
+def test_every_kpi_matches_an_independent_computation(
+    default_catalog: Catalog, returned: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "report"
+    result = collect(default_catalog, [returned], out, as_of=AS_OF, include_comments=True)
+    assert len(result.sheets) == len(PAIRS) + len(EVALUATIONS)
+    assert unreadable(out) == []  # fresh sheets: every field known, every answer in range
+    got = kpis(out)
+    for key, value in expected_kpis().items():
+        assert got[key]["suppressed"] == "no", key
+        assert float(got[key]["value"]) == pytest.approx(value, abs=0.05), key
+    # Idle: last check-in held (or the start) more than two cadences (P2W) before AS_OF.
+    idle = {p.label.split(" · ")[0] for p in result.figures.idle}
+    expected_idle = set()
+    for n, log in enumerate(LOGS):
+        held = [_day(i) for i, (s, _) in enumerate(log) if s != "cancelled"]
+        last = dt.date.fromisoformat(max(held, default=START))
+        if (AS_OF - last).days > 28:
+            expected_idle.add(PAIRS[n][1])
+    assert idle == expected_idle and expected_idle
+    # responses: one row per sheet; no names anywhere in the machine-readable files.
+    rows = list(csv.DictReader(io.StringIO((out / "responses.csv").read_text())))
+    assert len(rows) == len(PAIRS) + len(EVALUATIONS)
+    data = json.loads((out / "responses.json").read_text())
+    assert len(data["responses"]) == len(rows) and data["columns"] == list(rows[0])
+    for name in ("responses.csv", "responses.json", "kpis.csv"):
+        text = (out / name).read_text()
+        assert not any(mentee in text or mentor in text for mentor, mentee in PAIRS), name
+    html = (out / "report.html").read_text()
+    assert "<script" not in html and 'src="data:image/png;base64,' in html
+    assert "Comment from C3" in html  # --include-comments
+    assert "2 weeks" not in html  # a blank the tool prefilled is no answer
+    pdf = PdfReader(out / "report.pdf")
+    assert "Goal attainment" in "".join(page.extract_text() for page in pdf.pages)
+    # Small groups: 2 mentors are hidden, and the mentees too (7 - mentees would give them away).
+    table = next(t for t in result.figures.counts if t.title.startswith("Evaluations"))
+    end = dict(table.rows)["end"]
+    assert [c.hidden for c in end] == [True, True, False] and end[2].count == 7
+
+
+def test_same_input_same_report(default_catalog: Catalog, returned: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    collect(default_catalog, [returned], first, as_of=AS_OF)
+    collect(default_catalog, [returned], second, as_of=AS_OF)
+    for name in ("report.html", "responses.csv", "responses.json", "kpis.csv"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assert "Comment from" not in (first / "report.html").read_text()  # comments are opt-in
+    assert "evaluation.end.useful" not in (first / "responses.csv").read_text()
+
+
+def test_small_group_is_suppressed(
+    default_catalog: Catalog, returned: Path, tmp_path: Path
+) -> None:
+    few = tmp_path / "few"
+    few.mkdir()
+    for code in ("C1", "C2", "C3"):
+        shutil.copy2(returned / f"evaluation-{code}.pdf", few)
+    out = tmp_path / "report"
+    collect(default_catalog, [few], out, as_of=AS_OF)
+    got = kpis(out)
+    assert got[("recommendation-score", "end")]["suppressed"] == "yes"
+    assert got[("recommendation-score", "end")]["value"] == ""
+    assert got[("change.clarity", "before→after")]["value"] == ""
+    nobody = got[("mean.meetings-held", "midpoint")]  # no answers at all: nothing to hide
+    assert nobody["suppressed"] == "no" and nobody["value"] == "" and nobody["n"] == "0"
+    assert "<5" in (out / "report.html").read_text().replace("&lt;", "<")
+
+
+def _encrypted(source: Path, target: Path) -> None:
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.encrypt("secret")
+    writer.write(target)
+
+
+def _foreign(target: Path) -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.write(target)
+
+
+def test_bad_input_is_listed_and_the_rest_still_counts(
+    default_catalog: Catalog, blanks: Blanks, returned: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(returned, folder)
+    good = (folder / "evaluation-C1.pdf").read_bytes()
+    (folder / "corrupt.pdf").write_bytes(good[: len(good) // 3])
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "notes.pdf").write_bytes(b"meeting notes, not a PDF")
+    _encrypted(folder / "evaluation-C2.pdf", folder / "locked.pdf")
+    _foreign(folder / "foreign.pdf")
+    # An earlier return of C1 with other answers: the later file counts.
+    older = evaluation_values(EVALUATIONS[0]) | {"evaluation.end.recommend": "/0"}
+    fill(blanks.evaluation, folder / "evaluation-C1-old.pdf", older, 1_700_000_000)
+    # Out-of-range answers: a rating of 7 and a log status nobody prints.
+    extra = evaluation_values(("C8", "mentee", (), (), "", "10"))
+    bad = fill(blanks.evaluation, folder / "evaluation-C8.pdf", extra, 1_800_000_000)
+    _set_raw(bad, {"evaluation.after.clarity": "/7", "participant.role": "/boss"})
+    before = {f.name: f.stat().st_mtime_ns for f in folder.iterdir()}
+    out = tmp_path / "report"
+    collect(default_catalog, [folder], out, as_of=AS_OF)
+    lines = dict(unreadable(out))
+    assert "damaged PDF" in lines["corrupt.pdf"]
+    assert lines["empty.pdf"] == "the file is empty"
+    assert lines["notes.pdf"] == "not a PDF file"
+    assert "encrypted" in lines["locked.pdf"]
+    assert "not a worksheet made by handbook" in lines["foreign.pdf"]
+    assert (
+        "evaluation-C1.pdf" in lines["evaluation-C1-old.pdf"]
+        and "latest" in lines["evaluation-C1-old.pdf"]
+    )
+    c8 = [r for n, r in unreadable(out) if n == "evaluation-C8.pdf"]
+    assert any("evaluation.after.clarity: '7' is not a rating from 1 to 5" in r for r in c8)
+    assert any("participant.role: 'boss'" in r for r in c8)
+    # The rest still counts: C8 adds one valid end score (10); C1's later answer (10) counts.
+    scores = [int(e[5]) for e in EVALUATIONS] + [10]
+    expected = 100 * (sum(s >= 9 for s in scores) - sum(s <= 6 for s in scores)) / len(scores)
+    assert float(kpis(out)[("recommendation-score", "end")]["value"]) == pytest.approx(
+        expected, abs=0.05
+    )
+    assert {f.name: f.stat().st_mtime_ns for f in folder.iterdir()} == before  # only read
+
+
+def _set_raw(path: Path, values: dict[str, str]) -> None:
+    """Write values pypdf's form filler would refuse (not one of the field's states)."""
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(path))
+    for field in writer._root_object["/AcroForm"]["/Fields"]:
+        obj = field.get_object()
+        if str(obj.get("/T")) in values:
+            obj[NameObject("/V")] = NameObject(values[str(obj["/T"])])
+    stat = path.stat()
+    writer.write(path)
+    import os
+
+    os.utime(path, (stat.st_atime, stat.st_mtime))
+
+
+def test_older_catalog_fields_are_listed(repo_copy: Path, returned: Path, tmp_path: Path) -> None:
+    from generator.validate.check import check_repository
+
+    worksheets = repo_copy / "content" / "worksheets.yml"
+    worksheets.write_text(worksheets.read_text().replace("{id: clarity,", "{id: clarity-now,"))
+    catalog = check_repository(repo_copy).catalog
+    assert catalog is not None
+    out = tmp_path / "report"
+    collect(catalog, [returned / "evaluation-C1.pdf"], out, as_of=AS_OF)
+    (line,) = [r for n, r in unreadable(out) if n == "evaluation-C1.pdf"]
+    assert "older catalog" in line and "evaluation.after.clarity, evaluation.before.clarity" in line
+    row = next(csv.DictReader(io.StringIO((out / "responses.csv").read_text())))
+    assert row["evaluation.end.recommend"] == "10"  # the known answers still count
+
+
+def test_typed_csv_rows_join_the_report(
+    default_catalog: Catalog, returned: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    template = tmp_path / "typed.csv"
+    result = runner.invoke(
+        main, ["collect", "--root", str(default_catalog.root), "--template", str(template)]
+    )
+    assert result.exit_code == 0, result.output
+    columns = next(csv.reader(io.StringIO(template.read_text())))
+    rows = [
+        {
+            "sheet_kind": "evaluation",
+            "participant_code": "P1",
+            "role": "mentee",
+            "evaluation.end.recommend": "10",
+        },
+        {
+            "sheet_kind": "evaluation",
+            "participant_code": "P2",
+            "role": "mentor",
+            "evaluation.end.recommend": "11",
+        },
+        {
+            "sheet_kind": "pair-booklet",
+            "pair": "Mentee 9 · Mentor 9",
+            "pair_start": START,
+            f"goal.{GOAL}.outcome": "achieved",
+        },
+        {"sheet_kind": "no-such-sheet"},
+    ]
+    with template.open("a", newline="") as handle:
+        writer = csv.DictWriter(handle, columns)
+        writer.writerows(rows)
+    out = tmp_path / "report"
+    result = runner.invoke(
+        main,
+        [
+            "collect",
+            "--root",
+            str(default_catalog.root),
+            str(returned),
+            "--csv",
+            str(template),
+            "-o",
+            str(out),
+            "--as-of",
+            AS_OF.isoformat(),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = dict(unreadable(out))
+    assert "is not a score from 0 to 10" in lines["typed.csv:3"]
+    assert "sheet_kind 'no-such-sheet'" in lines["typed.csv:5"]
+    got = kpis(out)
+    outcomes = [*OUTCOMES, "achieved"]
+    assert float(got[("goal-attainment", "")]["value"]) == pytest.approx(
+        100 * outcomes.count("achieved") / len(outcomes), abs=0.05
+    )
+    responses = (out / "responses.csv").read_text()
+    assert "typed.csv:2" in responses and "Mentee 9" not in responses
+
+
+def test_report_inside_the_site_is_refused(
+    default_catalog: Catalog, returned: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    result = CliRunner().invoke(
+        main,
+        [
+            "collect",
+            "--root",
+            str(default_catalog.root),
+            str(returned),
+            "-o",
+            str(site / "report"),
+            "--site-dir",
+            str(site),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "inside the published site" in result.output
+    assert not (site / "report").exists()
