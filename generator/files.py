@@ -25,8 +25,9 @@ class UnsafeFile(HandbookError):
     """The file is missing, not a regular file, a refused symbolic link or too large."""
 
 
-def _kind(mode: int) -> str:
-    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words ("a named pipe (FIFO)"), from its st_mode."""
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
 
 
 @contextmanager
@@ -50,7 +51,7 @@ def open_regular_file(
     if stat.S_ISLNK(info.st_mode):
         raise UnsafeFile(f"{path}: symbolic links are not allowed here; copy the file in")
     if not stat.S_ISREG(info.st_mode):
-        raise UnsafeFile(f"{path}: is {_kind(info.st_mode)}, not a regular file")
+        raise UnsafeFile(f"{path}: is {file_kind(info.st_mode)}, not a regular file")
     if info.st_size > max_bytes:
         raise too_large(path, max_bytes)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
@@ -63,7 +64,7 @@ def open_regular_file(
     with os.fdopen(fd, "rb") as file:
         opened = os.fstat(file.fileno())
         if not stat.S_ISREG(opened.st_mode):
-            raise UnsafeFile(f"{path}: is {_kind(opened.st_mode)}, not a regular file")
+            raise UnsafeFile(f"{path}: is {file_kind(opened.st_mode)}, not a regular file")
         yield file
 
 

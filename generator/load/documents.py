@@ -9,6 +9,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.files import file_kind
 from generator.load.yaml_safe import Loaded, YamlProblem, json_path, load_yaml
 from generator.pool import pool_list
 from generator.problems import Problem
@@ -89,7 +90,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
             Problem(rel, 0, 0, "$", "symbolic links are not allowed in content/; copy the file in")
         ]
     if not stat.S_ISREG(info.st_mode):
-        return None, [Problem(rel, 0, 0, "$", f"{_file_type(info.st_mode)}, not a regular file")]
+        return None, [Problem(rel, 0, 0, "$", f"{file_kind(info.st_mode)}, not a regular file")]
     if info.st_size > MAX_FILE_BYTES:
         return None, [
             Problem(
@@ -124,19 +125,6 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     if any(p.is_error for p in problems):
         return None, problems
     return text, problems
-
-
-def _file_type(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a named pipe (FIFO)"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a device"),
-        (stat.S_ISBLK, "a device"),
-    ):
-        if test(mode):
-            return name
-    return "a special file"
 
 
 def _walk(content: Path, root: Path, problems: list[Problem]) -> list[Path]:
@@ -177,7 +165,7 @@ def _walk(content: Path, root: Path, problems: list[Problem]) -> list[Path]:
                 elif entry.is_file(follow_symlinks=False):
                     found.append(path)
                 else:
-                    refuse(f"{_file_type(entry.stat(follow_symlinks=False).st_mode)}, not a file")
+                    refuse(f"{file_kind(entry.stat(follow_symlinks=False).st_mode)}, not a file")
     return sorted(found)
 
 
