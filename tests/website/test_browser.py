@@ -23,7 +23,7 @@ from generator.colour import contrast_ratio
 from generator.export import catalog_data
 from generator.load.locales import PACKAGE_LOCALES
 from generator.load.yaml_safe import flatten_keys
-from generator.outputs import worksheet_files
+from generator.outputs import book_path, worksheet_files
 from generator.validate.check import check_repository
 from tests.conftest import copy_repository
 from tests.fixtures import make_repo
@@ -166,6 +166,8 @@ def test_worksheet_links_serve_pdfs(page: object, served: Served) -> None:
     page.goto(served.url + "worksheets/")  # type: ignore[attr-defined]
     all_pdfs = page.eval_on_selector_all("a[href$='.pdf']", "l => l.map(a => a.href)")  # type: ignore[attr-defined]
     expected = {served.url + f.path for f in worksheet_files(served.catalog)}
+    org = served.catalog.organization
+    expected |= {served.url + book_path(org.language, p) for p in org.paper}  # the book, too
     assert set(all_pdfs) == expected
     for href in sorted(expected):
         response = page.request.head(href)  # type: ignore[attr-defined]
