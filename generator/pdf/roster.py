@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -15,10 +14,12 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from generator.atomic import check_replaceable, staged_folder
 from generator.catalog.model import Catalog
+from generator.dates import MAX_DATE, MIN_DATE, DateRangeError, parse_date
 from generator.files import open_regular_file, too_large, utf8_position
 from generator.pdf.render import PAIR_SHEETS, Job, Pair, Progress, Renderer, _items_for, run_jobs
 from generator.pdf.shards import Shard, write_manifest
 from generator.problems import HandbookError
+from generator.safety.text import FORBIDDEN
 
 if TYPE_CHECKING:
     from hashlib import _Hash as Hash
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
 REQUIRED = ("mentor", "mentee", "start_date")
 MAX_ROSTER_BYTES = 64 * 1024 * 1024  # ~600,000 pairs (read row by row); more is a wrong file
 MAX_REPORTED = 500  # bad cells listed in full; the rest are counted
-YEARS = range(1970, 2201)  # dates outside are typos, and date arithmetic stays far from year 9999
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # invisible in a PDF, and never part of a name
+# Content's forbidden characters, plus tab and line ends: a name never holds them.
+_CONTROL = re.compile(f"{FORBIDDEN.pattern}|[\t\n\r]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # [0-9], not \d: no other scripts' digits
 
 
@@ -67,17 +68,18 @@ def _control_problem(column: str, value: str) -> str | None:
 
 
 def _date_problem(value: str) -> str | None:
-    """Why value is not an ISO date (YYYY-MM-DD) in YEARS, or None."""
+    """Why value is not an ISO date (YYYY-MM-DD) within the dates every date in the tool obeys."""
     if not _ISO_DATE.fullmatch(value):
         return f"start_date '{value}' is not a date like 2027-02-01 (YYYY-MM-DD)"
     try:
-        day = dt.date.fromisoformat(value)
+        parse_date(value)
+    except DateRangeError:
+        return (
+            f"start_date '{value}' is out of range: the year must be from {MIN_DATE.year} to "
+            f"{MAX_DATE.year}"
+        )
     except ValueError:
         return f"start_date '{value}' is not a date like 2027-02-01 (no such day)"
-    if day.year not in YEARS:
-        return (
-            f"start_date '{value}' is out of range: the year must be from {YEARS[0]} to {YEARS[-1]}"
-        )
     return None
 
 
