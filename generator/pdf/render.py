@@ -21,6 +21,7 @@ from jinja2 import TemplateError
 from weasyprint.text.ffi import pango
 from weasyprint.text.fonts import FontConfiguration
 
+from generator.brand import print_variables
 from generator.catalog.model import Catalog, Form, Goal, Kpi, Milestone
 from generator.dates import Duration, schedule
 from generator.outputs import PAPERS, WorksheetFile, worksheet_files
@@ -126,13 +127,7 @@ class Renderer:
             css = css.replace(f"LATO_{key}", (FONT_DIR / f"Lato-{name}.ttf").as_uri())
         css = css.replace('"PAGE_LABEL "', css_string(self.catalog.ui("worksheet.page") + " "))
         css = css.replace('" OF_LABEL "', css_string(" " + self.catalog.ui("worksheet.of") + " "))
-        # Colours were validated as #rrggbb, so they are safe inside CSS.
-        return (
-            css
-            + self.extra_css
-            + f"\n:root {{ --primary: {org.primary}; --accent: {org.accent}; }}\n"
-            + PAPER_CSS[paper]
-        )
+        return css + self.extra_css + "\n" + print_variables(org) + PAPER_CSS[paper]
 
     def stylesheets(self, paper: str) -> list[weasyprint.CSS]:
         if paper not in self._stylesheets:

@@ -16,7 +16,7 @@ from generator.catalog.selection import (
     is_enabled,
     worked_example_id,
 )
-from generator.colour import contrast_ratio
+from generator.colour import AA_TEXT, BLACK, WHITE, contrast_ratio, text_on
 from generator.dates import DateRangeError
 from generator.load.documents import Document
 from generator.load.locales import reference_keys, shipped_languages
@@ -167,13 +167,19 @@ def check_organization(docs: list[Document], root: Path, out: Findings) -> None:
         colors = data.get("colors")
         primary = colors.get("primary") if isinstance(colors, dict) else None
         if isinstance(primary, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", primary):
-            ratio = contrast_ratio(primary, "#ffffff")
-            if ratio < 4.5:
+            ratio = contrast_ratio(primary, WHITE)
+            if ratio < AA_TEXT:
+                on = text_on(primary.lower())
+                drawn = (
+                    "the header's text will be black instead"
+                    if on == BLACK
+                    else f"no text colour reaches it ({contrast_ratio(on, primary):.2f}:1 at best)"
+                )
                 out.add(
                     doc,
                     ("colors", "primary"),
                     f"white text on {primary} has a contrast of {ratio:.2f}:1, below WCAG AA 4.5:1;"
-                    " choose a darker primary colour",
+                    f" {drawn}; choose a darker primary colour to keep white text",
                     severity=Severity.WARNING,
                 )
         language = data.get("language")

@@ -74,3 +74,12 @@ def test_related_naming_a_disabled_goal_is_a_warning(repo_copy: Path) -> None:
         f"{SPONSOR}:{related + 1}:38: $.related[1]: warning: related goal 'map-career-path' is"
         " disabled, so the link is left out; remove it here or enable the goal"
     ) in lines, lines
+
+
+def test_a_light_primary_warns_and_says_the_header_text_turns_black(repo_copy: Path) -> None:
+    edit(repo_copy, ORG, 'primary: "#1f5f7a"', 'primary: "#ffd54f"')
+    code, lines = validate(repo_copy)
+    assert code == 0
+    [warning] = [line for line in lines if line.startswith(f"{ORG}:15:")]
+    assert "white text on #ffd54f has a contrast of 1.4" in warning
+    assert "the header's text will be black instead" in warning
