@@ -310,7 +310,9 @@ def worksheets(
         raise click.UsageError("--shard needs --roster")
     if merge_shards:
         merged = run_merge(shard_dirs, output, root.resolve())
-        click.echo(f"Checked {len(shard_dirs)} shard(s); merged {len(merged)} PDF(s) into {output}")
+        click.echo(
+            f"Checked {len(shard_dirs)} shard(s); merged {len(merged)} file(s) into {output}"
+        )
         return
     from generator.pdf.render import render_worksheets
     from generator.pdf.roster import render_roster
