@@ -323,7 +323,7 @@ def worksheets(
         raise click.BadParameter(
             f"no enabled goal with id {', '.join(unknown)}", param_hint="--goal"
         )
-    bar = ProgressBar("Worksheets")
+    bar = ProgressBar("Roster sheets" if roster is not None else "Worksheets")
     try:
         if roster is not None:
             written = render_roster(
