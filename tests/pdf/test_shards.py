@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -146,6 +148,20 @@ def test_calendars_are_in_the_manifests_and_merge_like_an_unsharded_run(
 
     assert calendars(merged) == calendars(whole)  # the team calendar too, byte for byte
     assert len(calendars(merged)) == 7
+    # The CI merge job installs no Pango: merging must not import WeasyPrint.
+    script = (
+        "import sys\nfrom generator.cli import main\n"
+        "main(sys.argv[1:], standalone_mode=False)\n"
+        "assert 'weasyprint' not in sys.modules, 'merge imported WeasyPrint'\n"
+    )
+    args = ["worksheets", "--root", str(repo), "--merge-shards", *map(str, outs), "-o"]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args, str(tmp_path / "merged-2")],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr
 
     # A shard rendered without --ics, and a changed team calendar, are refused.
     plain = tmp_path / "plain-2"
