@@ -13,6 +13,7 @@ BENCHMARKS = (
     "benchmarks.review_diff",
     "benchmarks.scale",
     "benchmarks.book",
+    "benchmarks.roster_pages",
 )
 
 

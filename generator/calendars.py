@@ -143,30 +143,76 @@ def pair_calendar(catalog: Catalog, pair: Pair, when: dt.datetime) -> Calendar:
 
 def team_calendar(catalog: Catalog, pairs: list[Pair], when: dt.datetime) -> Calendar:
     """The program team's: every pair's mid-point and end surveys."""
-    org = catalog.organization
-    cal = _calendar(catalog, f"{org.program_name}: {catalog.ui('calendar.surveys')}")
-    length = Duration.parse(org.duration)
+    cal = _team_header(catalog)
     for pair in pairs:
-        owner = "team:" + pair_id(pair.mentee, pair.mentor)
-        start = dt.date.fromisoformat(pair.start)
-        for point, day in review_dates(length, start):
-            summary = f"{catalog.ui(f'calendar.{point}')}: {pair.mentee} · {pair.mentor}"
-            cal.add_component(_event(owner, f"survey:{point}", summary, day, when))
+        for event in _team_events(catalog, pair, when):
+            cal.add_component(event)
     return cal
+
+
+def _team_header(catalog: Catalog) -> Calendar:
+    return _calendar(
+        catalog, f"{catalog.organization.program_name}: {catalog.ui('calendar.surveys')}"
+    )
+
+
+def _team_events(catalog: Catalog, pair: Pair, when: dt.datetime) -> list[Event]:
+    """One pair's events in the team calendar: its mid-point and end surveys."""
+    owner = "team:" + pair_id(pair.mentee, pair.mentor)
+    start = dt.date.fromisoformat(pair.start)
+    length = Duration.parse(catalog.organization.duration)
+    return [
+        _event(
+            owner,
+            f"survey:{point}",
+            f"{catalog.ui(f'calendar.{point}')}: {pair.mentee} · {pair.mentor}",
+            day,
+            when,
+        )
+        for point, day in review_dates(length, start)
+    ]
+
+
+TEAM_FILE = "program-team.ics"
+_TEAM_END = b"END:VCALENDAR\r\n"
+
+
+class CalendarWriter:
+    """Writes calendars/<name>.ics pair by pair and program-team.ics as it goes (flat memory).
+
+    The team calendar is streamed: its header, each pair's events as they come, its end; the
+    bytes are those `team_calendar` gives for the same pairs in the same order.
+    """
+
+    def __init__(self, catalog: Catalog, folder: Path) -> None:
+        self.catalog = catalog
+        self.when = stamp()
+        self.folder = folder / "calendars"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.team_path = self.folder / TEAM_FILE
+        header = _team_header(catalog).to_ical().removesuffix(_TEAM_END)
+        self.team = self.team_path.open("wb")
+        self.team.write(header)
+
+    def add(self, pair: Pair, name: str) -> tuple[Path, int]:
+        """The pair's calendar (name.ics) and its team events; the file and how many events."""
+        path = self.folder / f"{name}.ics"
+        path.write_bytes(pair_calendar(self.catalog, pair, self.when).to_ical())
+        events = _team_events(self.catalog, pair, self.when)
+        for event in events:
+            self.team.write(event.to_ical())
+        return path, len(events)
+
+    def finish(self) -> Path:
+        self.team.write(_TEAM_END)
+        self.team.close()
+        return self.team_path
 
 
 def write_calendars(
     catalog: Catalog, pairs: list[Pair], names: list[str], folder: Path
 ) -> list[Path]:
     """`names[i]`.ics for pair i and program-team.ics, under folder/calendars/."""
-    when = stamp()
-    target = folder / "calendars"
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for pair, name in zip(pairs, names, strict=True):
-        path = target / f"{name}.ics"
-        path.write_bytes(pair_calendar(catalog, pair, when).to_ical())
-        written.append(path)
-    team = target / "program-team.ics"
-    team.write_bytes(team_calendar(catalog, pairs, when).to_ical())
-    return [*written, team]
+    writer = CalendarWriter(catalog, folder)
+    written = [writer.add(pair, name)[0] for pair, name in zip(pairs, names, strict=True)]
+    return [*written, writer.finish()]

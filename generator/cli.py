@@ -300,9 +300,7 @@ def worksheets(
     Big rosters split over CI jobs: `--roster pairs.csv --shard I/N -o out-I` in each job, then
     `--merge-shards out-1 ... out-N -o out` in a final one.
     """
-    from generator.pdf.render import render_worksheets
-    from generator.pdf.roster import render_roster
-    from generator.pdf.shards import merge_shards as run_merge
+    from generator.pdf.shards import merge_shards as run_merge  # no WeasyPrint: merge jobs
 
     if ics and roster is None:
         raise click.UsageError("--ics needs --roster (calendars are made per pair)")
@@ -312,15 +310,20 @@ def worksheets(
         raise click.UsageError("--shard needs --roster")
     if merge_shards:
         merged = run_merge(shard_dirs, output, root.resolve())
-        click.echo(f"Checked {len(shard_dirs)} shard(s); merged {len(merged)} PDF(s) into {output}")
+        click.echo(
+            f"Checked {len(shard_dirs)} shard(s); merged {len(merged)} file(s) into {output}"
+        )
         return
+    from generator.pdf.render import render_worksheets
+    from generator.pdf.roster import render_roster
+
     catalog = require_catalog(root)
     unknown = [g for g in goals if g not in {x.id for x in catalog.goals}]
     if unknown:
         raise click.BadParameter(
             f"no enabled goal with id {', '.join(unknown)}", param_hint="--goal"
         )
-    bar = ProgressBar("Worksheets")
+    bar = ProgressBar("Roster sheets" if roster is not None else "Worksheets")
     try:
         if roster is not None:
             written = render_roster(

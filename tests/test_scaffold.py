@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -320,3 +323,103 @@ def test_codeowners_cover_every_file_that_is_code(placeholder_repo: Path) -> Non
     readme = (placeholder_repo / "README.md").read_text()
     for setting in ("Set the owners team", "Require code-owner review", "Enable Pages"):
         assert setting in readme
+
+
+# -- roster shards in CI ----------------------------------------------------------------------
+
+# What CI substitutes before the shell runs a command: matrix values, GitLab's node variables.
+_CI_VALUES = {
+    "${{ matrix.shard }}": "2",
+    "$SHARDS": "4",
+    "$CI_NODE_INDEX": "2",
+    "$CI_NODE_TOTAL": "4",
+    "$ROSTER": "pairs.csv",
+    "$HANDBOOK_ROSTER": "pairs.csv",
+}
+
+
+def _handbook_commands(lines: list[str]) -> list[list[str]]:
+    """Every `handbook ...` command in the given run/script texts, as CI would pass it."""
+    commands = []
+    for text in lines:
+        for line in text.splitlines():
+            for name, value in _CI_VALUES.items():
+                line = line.replace(name, value)
+            if line.strip().startswith("handbook "):
+                commands.append(shlex.split(line.split(">")[0])[1:])
+    return commands
+
+
+def _check_real_command(args: list[str]) -> dict[str, str | bool]:
+    """args name a real subcommand and only its real options; returns option -> value."""
+    command = main.commands[args[0]]  # type: ignore[attr-defined]
+    options = {o: p for p in command.params for o in p.opts}
+    given: dict[str, str | bool] = {}
+    rest = iter(args[1:])
+    for token in rest:
+        if not token.startswith("-"):
+            continue
+        assert token in options, f"`handbook {args[0]}` has no option {token}"
+        param = options[token]
+        flag = isinstance(param, click.Option) and param.is_flag
+        given[param.name or token] = True if flag else next(rest)
+    return given
+
+
+def _roster_jobs(repo: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    github = yaml.safe_load((repo / ".github/workflows/handbook.yml").read_text())
+    gitlab = yaml.safe_load((repo / ".gitlab-ci.yml").read_text())
+    return github, gitlab
+
+
+def test_ci_templates_render_roster_shards_and_merge_them(placeholder_repo: Path) -> None:
+    github, gitlab = _roster_jobs(placeholder_repo)
+    # GitHub: a matrix over shard numbers, each uploading its folder, one job merging them.
+    shard_job, merge_job = github["jobs"]["roster"], github["jobs"]["roster-merge"]
+    shards = shard_job["strategy"]["matrix"]["shard"]
+    assert shards == list(range(1, int(shard_job["env"]["SHARDS"]) + 1))
+    assert shard_job["if"] == "github.event_name == 'workflow_dispatch'"
+    assert merge_job["needs"] == "roster" and True in github  # `on:` reads as True in YAML 1.1
+    assert "workflow_dispatch" in github[True]
+    (render,) = _handbook_commands([s.get("run", "") for s in shard_job["steps"]])
+    given = _check_real_command(render)
+    assert given["shard"] == "2/4" and given["roster"] == "pairs.csv" and given["ics"] is True
+    upload = next(s for s in shard_job["steps"] if "upload-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"].replace("${{ matrix.shard }}", "2") == given["output"]
+    assert upload["with"]["name"] == "roster-shard-${{ matrix.shard }}"
+    download = next(s for s in merge_job["steps"] if "download-artifact" in s.get("uses", ""))
+    (merge,) = _handbook_commands([s.get("run", "") for s in merge_job["steps"]])
+    assert _check_real_command(merge)["merge_shards"] is True
+    assert merge[merge.index("--merge-shards") + 1] == f"{download['with']['path']}/roster-shard-*"
+    # GitLab: `parallel: N` with CI_NODE_INDEX/CI_NODE_TOTAL, then a merge stage.
+    shard_job, merge_job = gitlab["roster"], gitlab["roster-merge"]
+    assert shard_job["parallel"] == 4
+    stages = gitlab["stages"]
+    assert stages.index(shard_job["stage"]) < stages.index(merge_job["stage"])
+    jobs = [job for job in gitlab.values() if isinstance(job, dict) and "script" in job]
+    assert all(job.get("stage", "test") in stages for job in jobs)  # GitLab refuses others
+    assert merge_job["needs"] == ["roster"]
+    (render,) = _handbook_commands(shard_job["script"])
+    given = _check_real_command(render)
+    assert given["shard"] == "2/4" and given["output"] == "shard-2"
+    assert shard_job["artifacts"]["paths"] == ["shard-*/"]
+    (merge,) = _handbook_commands(merge_job["script"])
+    assert _check_real_command(merge)["merge_shards"] is True
+    assert "shard-*" in merge
+
+
+def test_the_roster_command_check_sees_a_renamed_option() -> None:
+    with pytest.raises(AssertionError, match="no option --shards"):
+        _check_real_command(["worksheets", "--roster", "p.csv", "--shards", "1/2"])
+    with pytest.raises(KeyError):
+        _check_real_command(["workseets", "--roster", "p.csv"])
+
+
+def test_the_shard_values_ci_passes_are_valid(placeholder_repo: Path) -> None:
+    from generator.pdf.shards import Shard
+
+    github, gitlab = _roster_jobs(placeholder_repo)
+    for job in (github["jobs"]["roster"], gitlab["roster"]):
+        texts = [s.get("run", "") for s in job["steps"]] if "steps" in job else job["script"]
+        (render,) = _handbook_commands(texts)
+        assert Shard.parse(str(_check_real_command(render)["shard"])) == Shard(2, 4)

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from generator.atomic import check_replaceable, staged_folder
+from generator.calendars import CalendarWriter
 from generator.catalog.model import Catalog
 from generator.dates import MAX_DATE, MIN_DATE, DateRangeError, parse_date
 from generator.files import open_regular_file, too_large, utf8_position
 from generator.pdf.render import PAIR_SHEETS, Job, Pair, Progress, Renderer, _items_for, run_jobs
-from generator.pdf.shards import Shard, write_manifest
+from generator.pdf.shards import ManifestWriter, Shard
 from generator.problems import HandbookError
 from generator.safety.text import FORBIDDEN
 
@@ -169,6 +170,77 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "pair"
 
 
+BATCH_PAIRS = 32  # pairs planned and rendered at a time: memory stays flat, workers stay busy
+Batch = list[tuple[int, Pair, list[Job]]]
+
+
+@dataclass(frozen=True)
+class RosterPlan:
+    """What the first pass found: the roster, and this shard's pairs and sheets (the work)."""
+
+    roster: RosterSummary
+    pairs: int
+    sheets: int
+
+
+def _pair_jobs(catalog: Catalog, n: int, pair: Pair, papers: tuple[str, ...]) -> list[Job]:
+    """One booklet per paper for the n-th pair: agreement, log, goal sheets, reflections."""
+    goals = [catalog.goal(g) for g in pair.goals] if pair.goals else catalog.goals_for("mentee")
+    items = _items_for(catalog, PAIR_SHEETS, goals)
+    title = f"{pair.mentee} · {pair.mentor}"
+    name = pair_name(n, pair)
+    return [Job(f"{p}/{name}.pdf", p, title, items, booklet=True, pair=pair) for p in papers]
+
+
+def pair_name(n: int, pair: Pair) -> str:
+    """The file name (without suffix) of the n-th pair's booklets and calendar."""
+    return f"pair-{n:03d}-{_slug(pair.mentee)}"
+
+
+def plan_roster(
+    catalog: Catalog, roster_csv: Path, shard: Shard, papers: tuple[str, ...]
+) -> RosterPlan:
+    """The first pass: every row checked, this shard's pairs and sheets counted (none kept)."""
+    counts = [0, 0]
+
+    def count(n: int, pair: Pair) -> None:
+        if shard.owns(pair):
+            counts[0] += 1
+            counts[1] += sum(len(job.items) for job in _pair_jobs(catalog, n, pair, papers))
+
+    return RosterPlan(scan_roster(roster_csv, catalog, count), *counts)
+
+
+def stream_batches(
+    catalog: Catalog,
+    roster_csv: Path,
+    shard: Shard,
+    papers: tuple[str, ...],
+    plan: RosterPlan,
+    on_batch: Callable[[Batch], None],
+) -> None:
+    """The second pass: this shard's jobs, BATCH_PAIRS pairs at a time, to on_batch.
+
+    Only one batch is held at a time. The file must be the one the first pass checked:
+    RosterInvalid otherwise (what was done with earlier batches is for the caller to drop).
+    """
+    batch: Batch = []
+
+    def visit(n: int, pair: Pair) -> None:
+        if not shard.owns(pair):
+            return
+        batch.append((n, pair, _pair_jobs(catalog, n, pair, papers)))
+        if len(batch) >= BATCH_PAIRS:
+            on_batch(batch[:])
+            batch.clear()
+
+    second = scan_roster(roster_csv, catalog, visit)
+    if second != plan.roster:
+        raise RosterInvalid(f"{roster_csv}: the roster changed while it was being read; run again")
+    if batch:
+        on_batch(batch)
+
+
 def render_roster(
     catalog: Catalog,
     roster_csv: Path,
@@ -188,37 +260,48 @@ def render_roster(
     (generator/pdf/shards.py); pairs keep their roster number in the file name, so the shards'
     files never collide when merged.
     With `ics`, calendars/ holds one .ics per pair (named as its booklet) and program-team.ics.
+    The roster is rendered in batches as it is read a second time: memory does not grow with it.
+    The progress bar counts sheets (a booklet's forms and goal sheets), the real work.
     """
     sharded = shard is not None
     shard = shard or Shard(1, 1)
-    first = scan_roster(roster_csv, catalog)  # every row checked before anything is rendered
+    paper_list = tuple(papers or catalog.organization.paper)
+    plan = plan_roster(catalog, roster_csv, shard, paper_list)  # every row checked first
     check_replaceable(out_dir, catalog.root, kind="roster output")
-    mine: list[tuple[int, Pair]] = []
-    second = scan_roster(
-        roster_csv, catalog, lambda n, pair: mine.append((n, pair)) if shard.owns(pair) else None
-    )
-    if second != first:
-        raise RosterInvalid(f"{roster_csv}: the roster changed while it was being read; run again")
-    jobs = []
-    files: dict[int, list[str]] = {n: [] for n, _ in mine}
-    names = {n: f"pair-{n:03d}-{_slug(pair.mentee)}" for n, pair in mine}
-    for paper in papers or catalog.organization.paper:
-        for n, pair in mine:
-            goals = (
-                [catalog.goal(g) for g in pair.goals] if pair.goals else catalog.goals_for("mentee")
-            )
-            title = f"{pair.mentee} · {pair.mentor}"
-            path = f"{paper}/{names[n]}.pdf"
-            items = _items_for(catalog, PAIR_SHEETS, goals)
-            jobs.append(Job(path, paper, title, items, booklet=True, pair=pair))
-            files[n].append(path)
+    renderer = Renderer(catalog, fillable)
+    written: list[Path] = []
+    done = [0, 0]  # pairs, sheets
     with staged_folder(out_dir, catalog.root) as staging:
-        written, _ = run_jobs(Renderer(catalog, fillable), jobs, staging, None, progress)
-        if sharded:
-            write_manifest(staging, shard, first, [(n, p, files[n]) for n, p in mine])
-        if ics:
-            from generator.calendars import write_calendars
+        manifest = ManifestWriter(staging, shard, plan.roster) if sharded else None
+        calendars = CalendarWriter(catalog, staging) if ics else None
 
-            pairs = [pair for _, pair in mine]
-            written += write_calendars(catalog, pairs, [names[n] for n, _ in mine], staging)
+        def render(batch: Batch) -> None:
+            jobs = [job for _, _, pair_jobs in batch for job in pair_jobs]
+            sheets = {job.path: len(job.items) for job in jobs}
+
+            def step(_n: int, _total: int, path: str) -> None:
+                done[1] += sheets[path]
+                if progress:
+                    label = f"pair {done[0] + 1:,}-{done[0] + len(batch):,} of {plan.pairs:,}"
+                    progress(done[1], plan.sheets, f"{label}: {path}")
+
+            paths, _ = run_jobs(renderer, jobs, staging, None, step)
+            written.extend(paths)
+            done[0] += len(batch)
+            for n, pair, pair_jobs in batch:
+                files = [job.path for job in pair_jobs]
+                team_events = 0
+                if calendars is not None:
+                    ics_path, team_events = calendars.add(pair, pair_name(n, pair))
+                    written.append(ics_path)
+                    files.append(ics_path.relative_to(staging).as_posix())
+                if manifest is not None:
+                    manifest.add(n, pair, files, team_events)
+
+        stream_batches(catalog, roster_csv, shard, paper_list, plan, render)
+        team = calendars.finish() if calendars is not None else None
+        if team is not None:
+            written.append(team)
+        if manifest is not None:
+            manifest.finish(team.relative_to(staging).as_posix() if team else None)
     return [out_dir / path.relative_to(staging) for path in written]

@@ -28,10 +28,13 @@ if TYPE_CHECKING:
     from generator.pdf.render import Pair
     from generator.pdf.roster import RosterSummary
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: team_events per pair, calendar
 MANIFEST = re.compile(r"manifest-([0-9]+)-of-([0-9]+)\.json")
 MAX_SHARDS = 10_000
-_SAFE_PATH = re.compile(r"[a-z0-9]+/pair-[0-9]+-[a-z0-9-]+\.pdf")
+_SAFE_PATH = re.compile(
+    r"[a-z0-9]+/pair-[0-9]+-[a-z0-9-]+\.pdf|calendars/pair-[0-9]+-[a-z0-9-]+\.ics"
+)
+TEAM_CALENDAR = "calendars/program-team.ics"
 
 
 def pair_id(pair: Pair) -> str:
@@ -77,29 +80,46 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(
-    folder: Path,
-    shard: Shard,
-    roster: RosterSummary,
-    pairs: Sequence[tuple[int, Pair, Sequence[str]]],
-) -> Path:
-    """The shard's manifest in folder: (roster number, pair, its files relative to folder)."""
-    manifest = {
-        "format": MANIFEST_FORMAT,
-        "roster": {"sha256": roster.sha256, "pairs": roster.pairs},
-        "shard": {"index": shard.index, "count": shard.count},
-        "pairs": [
-            {
-                "row": n,
-                "id": pair_id(pair),
-                "files": [{"path": f, "sha256": _sha256(folder / f)} for f in files],
-            }
-            for n, pair, files in pairs
-        ],
-    }
-    path = folder / shard.manifest_name
-    path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return path
+class ManifestWriter:
+    """Writes a shard's manifest pair by pair, so a shard of any size is held in no list.
+
+    The JSON object's keys come in a fixed order: format, roster, shard, pairs (streamed),
+    calendar (the team calendar's path and SHA-256 with --ics, else null).
+    """
+
+    def __init__(self, folder: Path, shard: Shard, roster: RosterSummary) -> None:
+        self.folder = folder
+        self.path = folder / shard.manifest_name
+        self.file = self.path.open("w", encoding="utf-8")
+        head = {
+            "format": MANIFEST_FORMAT,
+            "roster": {"sha256": roster.sha256, "pairs": roster.pairs},
+            "shard": {"index": shard.index, "count": shard.count},
+        }
+        self.file.write(json.dumps(head, sort_keys=True)[:-1] + ',\n "pairs": [')
+        self.first = True
+
+    def add(self, row: int, pair: Pair, files: Sequence[str], events: int = 0) -> None:
+        """One pair: its roster number, identity, files (relative to the folder) and how many
+        events it has in the team calendar."""
+        entry = {
+            "row": row,
+            "id": pair_id(pair),
+            "files": [{"path": f, "sha256": _sha256(self.folder / f)} for f in files],
+            "team_events": events,
+        }
+        self.file.write(("\n  " if self.first else ",\n  ") + json.dumps(entry, sort_keys=True))
+        self.first = False
+
+    def finish(self, team_calendar: str | None = None) -> Path:
+        calendar = (
+            {"path": team_calendar, "sha256": _sha256(self.folder / team_calendar)}
+            if team_calendar
+            else None
+        )
+        self.file.write(f'\n ],\n "calendar": {json.dumps(calendar, sort_keys=True)}\n}}\n')
+        self.file.close()
+        return self.path
 
 
 class ShardsInvalid(HandbookError):
@@ -127,6 +147,8 @@ def _load(folder: Path, problems: list[str]) -> _Loaded | None:
             and isinstance(roster["sha256"], str)
             and isinstance(roster["pairs"], int)
             and all(isinstance(p["row"], int) and isinstance(p["id"], str) for p in data["pairs"])
+            and all(isinstance(p["team_events"], int) for p in data["pairs"])
+            and (data["calendar"] is None or data["calendar"]["path"] == TEAM_CALENDAR)
         )
     except (ValueError, KeyError, TypeError) as exc:
         problems.append(f"{folder / names[0]}: not a handbook shard manifest ({exc})")
@@ -157,6 +179,7 @@ def check_shards(folders: Sequence[Path]) -> list[tuple[Path, str]]:
         (_, total), (count,) = next(iter(rosters)), counts
         problems += _coverage(loaded, total, count)
         files = _files(loaded, problems)
+        problems += _calendars_agree(loaded)
     if not loaded and not problems:
         problems.append("no shard folders given")
     if problems:
@@ -210,12 +233,69 @@ def _files(loaded: Sequence[_Loaded], problems: list[str]) -> list[tuple[Path, s
     return files
 
 
+def _calendars_agree(loaded: Sequence[_Loaded]) -> list[str]:
+    """With --ics in one shard, in all; every team calendar intact."""
+    with_ics = [m for m in loaded if m.data["calendar"] is not None]
+    if with_ics and len(with_ics) < len(loaded):
+        without = ", ".join(str(m.folder) for m in loaded if m.data["calendar"] is None)
+        return [f"some shards have calendars (--ics) and these do not: {without}"]
+    return [
+        f"{m.folder / TEAM_CALENDAR}: missing or changed since the shard was rendered"
+        for m in with_ics
+        if not _intact(m.folder / TEAM_CALENDAR, m.data["calendar"]["sha256"])
+    ]
+
+
+def _intact(path: Path, sha256: str) -> bool:
+    return path.is_file() and not path.is_symlink() and _sha256(path) == sha256
+
+
+def team_events(data: bytes) -> tuple[bytes, list[bytes], bytes]:
+    """A team calendar's bytes split into header, VEVENT blocks (in order) and end."""
+    begin, end = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
+    first = data.find(begin)
+    if first < 0:
+        cut = data.rfind(b"END:VCALENDAR\r\n")
+        return data[:cut], [], data[cut:]
+    last = data.rfind(end) + len(end)
+    blocks = [begin + b for b in data[first:last].split(begin)[1:]]
+    return data[:first], blocks, data[last:]
+
+
+def merge_team_calendars(loaded: Sequence[_Loaded]) -> bytes:
+    """One program-team.ics from the shards': each pair's events in roster order, so the bytes
+    are those of an unsharded run (same SOURCE_DATE_EPOCH)."""
+    by_row: dict[int, list[bytes]] = {}
+    headers, ends = set(), set()
+    for m in loaded:
+        header, blocks, end = team_events((m.folder / TEAM_CALENDAR).read_bytes())
+        headers.add(header)
+        ends.add(end)
+        counts = [entry["team_events"] for entry in m.data["pairs"]]
+        if sum(counts) != len(blocks) or min(counts, default=0) < 0:
+            raise ShardsInvalid(f"{m.folder / TEAM_CALENDAR}: its events do not match its pairs")
+        at = 0
+        for entry, count in zip(m.data["pairs"], counts, strict=True):
+            by_row[entry["row"]] = blocks[at : at + count]
+            at += count
+    if len(headers) != 1 or len(ends) != 1:
+        raise ShardsInvalid("the shards' team calendars come from different catalogs")
+    return headers.pop() + b"".join(b for row in sorted(by_row) for b in by_row[row]) + ends.pop()
+
+
 def merge_shards(folders: Sequence[Path], out_dir: Path, root: Path) -> list[Path]:
-    """Check the shards, then copy their PDFs into out_dir (swapped in as a whole)."""
+    """Check the shards, then copy their files into out_dir (swapped in as a whole); with
+    calendars, the shards' team calendars become one."""
     files = check_shards(folders)
+    problems: list[str] = []
+    loaded = [m for m in (_load(f, problems) for f in folders) if m is not None]
+    team = merge_team_calendars(loaded) if loaded[0].data["calendar"] else None
     check_replaceable(out_dir, root, kind="merged roster output")
     with staged_folder(out_dir, root) as staging:
         for folder, rel in files:
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(folder / rel, staging / rel)
-    return [out_dir / rel for _, rel in files]
+        if team is not None:
+            (staging / TEAM_CALENDAR).write_bytes(team)
+    written = [out_dir / rel for _, rel in files]
+    return [*written, out_dir / TEAM_CALENDAR] if team is not None else written
