@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import os
 import re
 import unicodedata
@@ -18,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
+from pypdf.errors import PyPdfError
 
-from generator.files import read_regular_file
+from generator.files import open_regular_file
 from generator.pool import cores, pool_list, shared
 from generator.report.fields import NAME, Spec, problem
 
@@ -186,50 +186,68 @@ def check_answers(sheet: Sheet, values: Mapping[str, str], specs: Mapping[str, S
             sheet.answers[name] = value
 
 
-def _open(data: bytes) -> pikepdf.Pdf:
+def _open(path: Path) -> pikepdf.Pdf:
     """The PDF as qpdf reads it: lazily (only the objects asked for are parsed), no repair.
 
     qpdf follows incremental updates and object streams as every viewer writes them; a file it
     would have to reconstruct (truncated, broken cross-reference table) may have lost answers,
-    so it is refused rather than half counted.
+    so it is refused rather than half counted. qpdf reads the file itself (stream mode): a
+    Python file object would cost a callback per read, and a memory map would kill the worker
+    (SIGBUS) when the file shrinks while it is read.
     """
-    return pikepdf.open(io.BytesIO(data), attempt_recovery=False)
+    return pikepdf.open(path, attempt_recovery=False, access_mode=pikepdf.AccessMode.stream)
+
+
+def _older_info(path: Path) -> tuple[dict[str, str], str]:
+    """Keywords and creator when the newest trailer has no /Info (pypdf's incremental saves).
+
+    qpdf reads only the last trailer; pypdf falls back to the trailers of earlier updates,
+    where the worksheet's own /Info still is.
+    """
+    from pypdf import PdfReader
+
+    meta = PdfReader(path).metadata or {}
+    return _keywords(str(meta.get("/Keywords", ""))), str(meta.get("/Creator", ""))
 
 
 def read_pdf(path: Path, specs: Mapping[str, Spec]) -> Sheet | Unreadable:
     """One filled PDF form as a Sheet, or why it cannot be used."""
     source = str(path)
-    try:
-        data = read_regular_file(path, max_bytes=MAX_PDF_BYTES, follow_symlinks=True)
-        returned = os.stat(path).st_mtime
+    try:  # the checks of the one safe reader: a regular file (no FIFO, device), size capped
+        with open_regular_file(path, max_bytes=MAX_PDF_BYTES, follow_symlinks=True) as file:
+            head = file.read(1024)
+            returned = os.fstat(file.fileno()).st_mtime
     except Exception as exc:
         return Unreadable(source, f"cannot be read: {exc}")
-    if not data:
+    if not head:
         return Unreadable(source, "the file is empty")
-    if data.lstrip()[:5] != b"%PDF-":
+    if head.lstrip()[:5] != b"%PDF-":
         return Unreadable(source, "not a PDF file")
     encrypted = "the PDF is encrypted (password-protected); save it unprotected"
     try:
-        with _open(data) as pdf:
+        with _open(path) as pdf:
             if pdf.is_encrypted:
                 return Unreadable(source, encrypted)
             info = pdf.trailer.get("/Info")
-            info = info if isinstance(info, pikepdf.Dictionary) else pikepdf.Dictionary()
-            keywords = _keywords(str(info.get("/Keywords", "")))
-            creator = str(info.get("/Creator", ""))
+            if isinstance(info, pikepdf.Dictionary):
+                keywords = _keywords(str(info.get("/Keywords", "")))
+                creator = str(info.get("/Creator", ""))
+            else:
+                keywords, creator = _older_info(path)
             form = pdf.Root.get("/AcroForm")
             values = _fields(form) if isinstance(form, pikepdf.Dictionary) else {}
     except pikepdf.PasswordError:
         return Unreadable(source, encrypted)
     except (
         pikepdf.PdfError,
+        PyPdfError,
         ValueError,
         KeyError,
         TypeError,
         AttributeError,
         RecursionError,
     ) as exc:
-        why = " ".join(str(exc).split()).removeprefix("<_io.BytesIO object")[:120]
+        why = " ".join(str(exc).replace(source, "").split()).strip(": ")[:120]
         return Unreadable(
             source, f"a damaged PDF ({why}); open it in a PDF viewer and save it again"
         )

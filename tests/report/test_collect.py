@@ -364,3 +364,41 @@ def test_report_inside_the_site_is_refused(
     assert result.exit_code == 1
     assert "inside the published site" in result.output
     assert not (site / "report").exists()
+
+
+def test_forms_resaved_by_viewers_are_read(
+    default_catalog: Catalog, returned: Path, tmp_path: Path
+) -> None:
+    """Incremental updates (a later answer appended) and object streams read as viewers do."""
+    import pikepdf
+
+    from generator.report.fields import field_specs
+    from generator.report.read import Sheet, read_pdf
+
+    specs = field_specs(default_catalog)
+    source = returned / "evaluation-C1.pdf"
+    original = read_pdf(source, specs)
+    assert isinstance(original, Sheet)
+    # A viewer saving a changed answer appends it: the old bytes stay, the new /V wins.
+    appended = tmp_path / "appended.pdf"
+    writer = PdfWriter(source, incremental=True)
+    for page in writer.pages:
+        writer.update_page_form_field_values(
+            page, {"evaluation.end.recommend": "/4"}, auto_regenerate=False
+        )
+    writer.write(appended)
+    assert appended.read_bytes().startswith(source.read_bytes())
+    again = read_pdf(appended, specs)
+    assert isinstance(again, Sheet)
+    assert again.answers == original.answers | {"evaluation.end.recommend": "4"}
+    # Object streams and a cross-reference stream (compact savers), and a linearized copy.
+    for name, options in (
+        ("objstm.pdf", {"object_stream_mode": pikepdf.ObjectStreamMode.generate}),
+        ("linear.pdf", {"linearize": True}),
+    ):
+        with pikepdf.open(source) as pdf:  # (qpdf keeps only the newest trailer's /Info)
+            pdf.save(tmp_path / name, **options)
+        resaved = read_pdf(tmp_path / name, specs)
+        assert isinstance(resaved, Sheet), name
+        assert resaved.answers == original.answers, name
+    assert b"/ObjStm" in (tmp_path / "objstm.pdf").read_bytes()
