@@ -206,7 +206,7 @@ def _older_info(path: Path) -> tuple[dict[str, str], str]:
     """
     from pypdf import PdfReader
 
-    meta = PdfReader(path).metadata or {}
+    meta: Mapping[str, Any] = PdfReader(path).metadata or {}
     return _keywords(str(meta.get("/Keywords", ""))), str(meta.get("/Creator", ""))
 
 
