@@ -14,14 +14,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pikepdf
-from pypdf.errors import PyPdfError
+from typing import TYPE_CHECKING, Any
 
 from generator.files import open_regular_file
 from generator.pool import cores, pool_list, shared
 from generator.report.fields import NAME, Spec, problem
+
+if TYPE_CHECKING:  # imported where used: `worksheets --ics` needs only pair_id
+    import pikepdf
 
 MAX_PDF_BYTES = 20 * 1024 * 1024  # a filled booklet is well under 1 MB
 KINDS = (
@@ -113,6 +113,8 @@ def _fields(form: Any) -> dict[str, str]:
     Only the field tree is touched: no page, widget appearance or content stream is read, and
     a radio group's widgets are not visited (the first kid tells fields from widgets).
     """
+    import pikepdf
+
     out: dict[str, str] = {}
     seen: set[tuple[int, int]] = set()
 
@@ -195,6 +197,8 @@ def _open(path: Path) -> pikepdf.Pdf:
     Python file object would cost a callback per read, and a memory map would kill the worker
     (SIGBUS) when the file shrinks while it is read.
     """
+    import pikepdf
+
     return pikepdf.open(path, attempt_recovery=False, access_mode=pikepdf.AccessMode.stream)
 
 
@@ -212,6 +216,9 @@ def _older_info(path: Path) -> tuple[dict[str, str], str]:
 
 def read_pdf(path: Path, specs: Mapping[str, Spec]) -> Sheet | Unreadable:
     """One filled PDF form as a Sheet, or why it cannot be used."""
+    import pikepdf
+    from pypdf.errors import PyPdfError
+
     source = str(path)
     try:  # the checks of the one safe reader: a regular file (no FIFO, device), size capped
         with open_regular_file(path, max_bytes=MAX_PDF_BYTES, follow_symlinks=True) as file:

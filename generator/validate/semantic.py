@@ -425,7 +425,7 @@ def check_time_zone(docs: list[Document], root: Path, out: Findings) -> None:
     out.add(
         found[0],
         ("time_zone",),
-        f"time_zone '{name}' is not an IANA time zone name (like Europe/Berlin)"
+        f"'{name}' is not an IANA time zone name (like Europe/Berlin)"
         + zone_hint(name, zones),
     )
 
