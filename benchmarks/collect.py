@@ -85,7 +85,7 @@ def append_update(data: bytes, objects: dict[int, bytes], trailer: bytes) -> byt
         offsets[number] = len(out)
         out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
     xref = len(out)
-    out += b"xref\n"
+    out += b"xref\n0 1\n0000000000 65535 f \n"  # the free-list head, as viewers write it
     for number, offset in offsets.items():
         out += b"%d 1\n%010d 00000 n \n" % (number, offset)
     out += b"trailer\n<< /Prev %d %s\nstartxref\n%d\n%%%%EOF\n" % (previous, trailer[2:], xref)
