@@ -425,8 +425,7 @@ def check_time_zone(docs: list[Document], root: Path, out: Findings) -> None:
     out.add(
         found[0],
         ("time_zone",),
-        f"'{name}' is not an IANA time zone name (like Europe/Berlin)"
-        + zone_hint(name, zones),
+        f"'{name}' is not an IANA time zone name (like Europe/Berlin)" + zone_hint(name, zones),
     )
 
 
