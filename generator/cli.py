@@ -574,6 +574,12 @@ def diff(
     default=None,
     help="The published site folder, if not ROOT/site (the report is refused inside it).",
 )
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The pairs CSV the sheets were made from: pairs that returned nothing are listed too.",
+)
 def collect(
     root: Path,
     inputs: tuple[Path, ...],
@@ -583,6 +589,7 @@ def collect(
     as_of: Any,
     template: Path | None,
     site_dir: Path | None,
+    roster: Path | None,
 ) -> None:
     """Read filled worksheets (PDF forms, files or folders) into a private program report.
 
@@ -608,6 +615,7 @@ def collect(
         include_comments=include_comments,
         as_of=as_of.date() if as_of else None,
         site_dirs=[site_dir] if site_dir else None,
+        roster=roster,
     )
     click.echo(
         f"Counted {len(outcome.sheets)} sheet(s); {len(outcome.unreadable)} line(s) under "

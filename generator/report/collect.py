@@ -15,8 +15,15 @@ from generator.catalog.model import Catalog
 from generator.files import read_regular_file, utf8_position
 from generator.problems import HandbookError
 from generator.report.fields import Spec, field_specs
-from generator.report.figures import Figures, compute, deduplicate
-from generator.report.read import Sheet, Unreadable, csv_sheet, pdf_inputs, read_pdfs
+from generator.report.figures import Figures, RosterPair, compute, deduplicate
+from generator.report.read import (
+    Sheet,
+    Unreadable,
+    csv_sheet,
+    pair_id,
+    pdf_inputs,
+    read_pdfs,
+)
 from generator.report.write import write_report
 
 MAX_CSV_BYTES = 16 * 1024 * 1024
@@ -65,6 +72,16 @@ def read_typed_csv(path: Path, specs: dict[str, Spec]) -> list[Sheet | Unreadabl
     return out
 
 
+def roster_pairs(catalog: Catalog, path: Path) -> list[RosterPair]:
+    """The pairs of a roster CSV (the one `worksheets --roster` takes), ids as on their sheets."""
+    from generator.pdf.roster import read_roster
+
+    return [
+        RosterPair(pair_id(p.mentee, p.mentor), f"{p.mentee} · {p.mentor}", p.start)
+        for p in read_roster(path, catalog)
+    ]
+
+
 def refuse_inside_site(output: Path, site_dirs: list[Path]) -> None:
     """The report holds answers: it never goes into the published site."""
     real = Path(os.path.realpath(output))
@@ -86,6 +103,7 @@ def collect(
     include_comments: bool = False,
     as_of: dt.date | None = None,
     site_dirs: list[Path] | None = None,
+    roster: Path | None = None,
 ) -> Outcome:
     """Read every input, write the report folder (swapped in whole), return what was found."""
     refuse_inside_site(output, [catalog.root / "site", *(site_dirs or [])])
@@ -94,6 +112,7 @@ def collect(
     missing = [p for p in inputs if not p.exists()]
     if missing:
         raise HandbookError(f"{missing[0]}: no such file or folder")
+    pairs = roster_pairs(catalog, roster) if roster is not None else []  # bad roster: stop early
     results = read_pdfs(pdf_inputs(inputs), specs)
     for path in typed or []:
         results += read_typed_csv(path, specs)
@@ -104,7 +123,12 @@ def collect(
     unreadable += [Unreadable(s.source, note) for s in sheets for note in s.notes]
     unreadable.sort(key=lambda u: (u.source, u.reason))
     fig = compute(
-        catalog, sheets, specs, as_of=as_of or report_date(), include_comments=include_comments
+        catalog,
+        sheets,
+        specs,
+        as_of=as_of or report_date(),
+        include_comments=include_comments,
+        roster=pairs,
     )
     with staged_folder(output, catalog.root) as staging:
         write_report(catalog, staging, sheets, unreadable, fig, specs, include_comments)

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.files import read_regular_file
-from generator.pool import pool_list, shared
+from generator.files import open_regular_file
+from generator.pool import cores, pool_list, shared
 from generator.report.fields import NAME, Spec, problem
+
+if TYPE_CHECKING:  # imported where used: `worksheets --ics` needs only pair_id
+    import pikepdf
 
 MAX_PDF_BYTES = 20 * 1024 * 1024  # a filled booklet is well under 1 MB
 KINDS = (
@@ -105,42 +107,38 @@ def _value(raw: Any) -> str:
     return text.strip()
 
 
-def _fields(reader: Any) -> dict[str, Any]:
-    """Field name -> raw /V, walking /AcroForm /Fields and named /Kids.
+def _fields(form: Any) -> dict[str, str]:
+    """Field name -> value as text, walking /AcroForm /Fields and named /Kids.
 
-    pypdf's `get_fields()` gives the same names and values but also resolves every widget's
-    appearance states, which doubles the time for a booklet; this reads only the field tree.
+    Only the field tree is touched: no page, widget appearance or content stream is read, and
+    a radio group's widgets are not visited (the first kid tells fields from widgets).
     """
-    root = reader.trailer["/Root"].get_object()
-    form = root.get("/AcroForm")
-    if form is None:
-        return {}
-    out: dict[str, Any] = {}
-    seen: set[int] = set()
+    import pikepdf
+
+    out: dict[str, str] = {}
+    seen: set[tuple[int, int]] = set()
 
     def walk(refs: Any, prefix: str, depth: int) -> None:
-        if depth > 20:  # a crafted, cyclic field tree
+        if depth > 20 or not isinstance(refs, pikepdf.Array):  # a crafted, cyclic or odd field tree
             return
-        for ref in refs.get_object() if refs is not None else []:
-            obj = ref.get_object()
-            if id(obj) in seen or not hasattr(obj, "get"):
+        for obj in refs:
+            if not isinstance(obj, pikepdf.Dictionary):
                 continue
-            seen.add(id(obj))
+            if obj.is_indirect:
+                if obj.objgen in seen:
+                    continue
+                seen.add(obj.objgen)
             title = obj.get("/T")
             name = prefix if title is None else f"{prefix}.{title}" if prefix else str(title)
             kids = obj.get("/Kids")
-            # Kids are fields (named) or the widgets of this field; the first tells which, and
-            # resolving every radio button's widget would cost as much as the rest of the file.
-            first = (
-                kids.get_object()[0].get_object() if kids is not None and kids.get_object() else {}
-            )
-            named = "/T" in first
-            if named:
+            # Kids are fields (named) or the widgets of this field; the first tells which.
+            first = kids[0] if isinstance(kids, pikepdf.Array) and len(kids) else None
+            if isinstance(first, pikepdf.Dictionary) and "/T" in first:
                 walk(kids, name, depth + 1)
             elif title is not None:
-                out[name] = obj.get("/V")
+                out[name] = _value(obj.get("/V"))
 
-    walk(form.get_object().get("/Fields"), "", 0)
+    walk(form.get("/Fields"), "", 0)
     return out
 
 
@@ -190,42 +188,82 @@ def check_answers(sheet: Sheet, values: Mapping[str, str], specs: Mapping[str, S
             sheet.answers[name] = value
 
 
+def _open(path: Path) -> pikepdf.Pdf:
+    """The PDF as qpdf reads it: lazily (only the objects asked for are parsed), no repair.
+
+    qpdf follows incremental updates and object streams as every viewer writes them; a file it
+    would have to reconstruct (truncated, broken cross-reference table) may have lost answers,
+    so it is refused rather than half counted. qpdf reads the file itself (stream mode): a
+    Python file object would cost a callback per read, and a memory map would kill the worker
+    (SIGBUS) when the file shrinks while it is read.
+    """
+    import pikepdf
+
+    return pikepdf.open(path, attempt_recovery=False, access_mode=pikepdf.AccessMode.stream)
+
+
+def _older_info(path: Path) -> tuple[dict[str, str], str]:
+    """Keywords and creator when the newest trailer has no /Info (pypdf's incremental saves).
+
+    qpdf reads only the last trailer; pypdf falls back to the trailers of earlier updates,
+    where the worksheet's own /Info still is.
+    """
+    from pypdf import PdfReader
+
+    meta: Mapping[str, Any] = PdfReader(path).metadata or {}
+    return _keywords(str(meta.get("/Keywords", ""))), str(meta.get("/Creator", ""))
+
+
 def read_pdf(path: Path, specs: Mapping[str, Spec]) -> Sheet | Unreadable:
     """One filled PDF form as a Sheet, or why it cannot be used."""
-    from pypdf import PdfReader
+    import pikepdf
     from pypdf.errors import PyPdfError
 
     source = str(path)
-    try:
-        data = read_regular_file(path, max_bytes=MAX_PDF_BYTES, follow_symlinks=True)
-        returned = os.stat(path).st_mtime
+    try:  # the checks of the one safe reader: a regular file (no FIFO, device), size capped
+        with open_regular_file(path, max_bytes=MAX_PDF_BYTES, follow_symlinks=True) as file:
+            head = file.read(1024)
+            returned = os.fstat(file.fileno()).st_mtime
     except Exception as exc:
         return Unreadable(source, f"cannot be read: {exc}")
-    if not data:
+    if not head:
         return Unreadable(source, "the file is empty")
-    if data.lstrip()[:5] != b"%PDF-":
+    if head.lstrip()[:5] != b"%PDF-":
         return Unreadable(source, "not a PDF file")
+    encrypted = "the PDF is encrypted (password-protected); save it unprotected"
     try:
-        try:  # strict skips re-checking every xref entry (half the time of a booklet) ...
-            reader = PdfReader(io.BytesIO(data), strict=True)
-            reader.trailer["/Root"].get_object()
-        except (PyPdfError, ValueError, KeyError):  # ... and a re-saved file may need repair
-            reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            return Unreadable(
-                source, "the PDF is encrypted (password-protected); save it unprotected"
-            )
-        meta: Mapping[str, Any] = reader.metadata or {}
-        keywords = _keywords(str(meta.get("/Keywords", "")))
-        raw_fields = _fields(reader)
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        return Unreadable(source, f"a damaged PDF ({type(exc).__name__}: {str(exc)[:120]})")
+        with _open(path) as pdf:
+            if pdf.is_encrypted:
+                return Unreadable(source, encrypted)
+            info = pdf.trailer.get("/Info")
+            if isinstance(info, pikepdf.Dictionary):
+                keywords = _keywords(str(info.get("/Keywords", "")))
+                creator = str(info.get("/Creator", ""))
+            else:
+                keywords, creator = _older_info(path)
+            form = pdf.Root.get("/AcroForm")
+            values = _fields(form) if isinstance(form, pikepdf.Dictionary) else {}
+    except pikepdf.PasswordError:
+        return Unreadable(source, encrypted)
+    except (
+        pikepdf.PdfError,
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+    ) as exc:
+        why = " ".join(str(exc).replace(source, "").split()).strip(": ")[:120]
+        return Unreadable(
+            source, f"a damaged PDF ({why}); open it in a PDF viewer and save it again"
+        )
     kind = keywords.get("sheet.kind", "")
-    if kind not in KINDS or meta.get("/Creator") != "mentoring-handbook":
+    if kind not in KINDS or creator != "mentoring-handbook":
         return Unreadable(
             source, "not a worksheet made by handbook (no sheet kind in its metadata)"
         )
-    if not raw_fields:
+    if not values:
         return Unreadable(
             source, f"a printable {kind} sheet, not a fillable form: type it up in the CSV"
         )
@@ -237,7 +275,6 @@ def read_pdf(path: Path, specs: Mapping[str, Spec]) -> Sheet | Unreadable:
         paper=keywords.get("paper", ""),
         returned=returned,
     )
-    values = {k: _value(v) for k, v in raw_fields.items()}
     return _finish(sheet, values, specs)
 
 
@@ -270,8 +307,10 @@ def pdf_inputs(inputs: Iterable[Path]) -> list[Path]:
 
 def read_pdfs(paths: list[Path], specs: Mapping[str, Spec]) -> list[Sheet | Unreadable]:
     """Every PDF read on every core (shared worker pool), in input order."""
+    # Chunks of a few dozen keep the round trips rare and still balance the cores at the end.
+    chunk = max(1, min(32, len(paths) // (4 * cores())))
     return pool_list(
-        _read_shared, paths, min_parallel=PARALLEL_MIN, shared={"specs": specs}, chunksize=16
+        _read_shared, paths, min_parallel=PARALLEL_MIN, shared={"specs": specs}, chunksize=chunk
     )
 
 

@@ -6,14 +6,14 @@ import base64
 import datetime as dt
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.catalog.model import Catalog
 from generator.csvsafe import csv_text
 from generator.report.fields import NAME, TEXT, Spec
-from generator.report.figures import Figures, Kpi
+from generator.report.figures import UI, Figures, Kpi
 from generator.report.read import Sheet, Unreadable
 from generator.templating import render_bounded, template_environment
 
@@ -54,8 +54,8 @@ def answer_columns(specs: Mapping[str, Spec], include_comments: bool) -> list[st
     )
 
 
-def response_rows(sheets: Sequence[Sheet], columns: Sequence[str]) -> list[dict[str, str]]:
-    rows = []
+def response_rows(sheets: Sequence[Sheet], columns: Sequence[str]) -> Iterator[dict[str, str]]:
+    """One row per sheet, made as it is written (no table of every answer held at once)."""
     for s in sheets:
         returned = (
             dt.datetime.fromtimestamp(s.returned, dt.UTC).date().isoformat() if s.returned else ""
@@ -79,8 +79,7 @@ def response_rows(sheets: Sequence[Sheet], columns: Sequence[str]) -> list[dict[
             )
         )
         row.update({c: s.answers.get(c, "") for c in columns if c not in FIXED_COLUMNS})
-        rows.append(row)
-    return rows
+        yield row
 
 
 def template_csv(specs: Mapping[str, Spec]) -> str:
@@ -94,11 +93,15 @@ def _number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def show(kpi: Kpi, no_answers: str = "no answers") -> str:
-    """A KPI's value as the report prints it."""
+def show(kpi: Kpi, ui: UI) -> str:
+    """A KPI's value as the report prints it, units in the catalog's language."""
     if kpi.value is None:
-        return no_answers
-    suffix = {"percent": " %", "points": " points", "minutes": " min"}.get(kpi.unit, "")
+        return ui("report.no_answers")
+    suffix = {
+        "percent": " %",
+        "points": " " + ui("report.unit.points"),
+        "minutes": " " + ui("report.unit.minutes"),
+    }.get(kpi.unit, "")
     sign = "+" if kpi.unit in ("points", "score") and kpi.value > 0 else ""
     return f"{sign}{_number(kpi.value)}{suffix}"
 
@@ -155,10 +158,11 @@ def _png(
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def charts(fig: Figures) -> list[Chart]:
+def charts(fig: Figures, ui: UI) -> list[Chart]:
     """Bar charts of the shown (not suppressed) percent figures and before/after changes."""
     out = []
-    for unit, title in (("percent", "Rates (%)"), ("points", "Change and mean ratings (points)")):
+    for unit, key in (("percent", "report.chart.rates"), ("points", "report.chart.changes")):
+        title = ui(key)
         shown = [k for k in fig.kpis if k.unit == unit and k.value is not None and not k.suppressed]
         if unit == "points":
             shown = [k for k in shown if k.id.startswith("change.")]
@@ -167,8 +171,9 @@ def charts(fig: Figures) -> list[Chart]:
         labels = [k.label[:50] for k in shown]
         values = [float(k.value or 0) for k in shown]
         size = (7.0, 1.0 + 0.45 * len(shown))
-        uri = _png(size, title, labels, values, unit)
-        alt = title + ": " + "; ".join(f"{k.label} {show(k)}" for k in shown)
+        axis = "%" if unit == "percent" else ui("report.unit.points")
+        uri = _png(size, title, labels, values, axis)
+        alt = title + ": " + "; ".join(f"{k.label} {show(k, ui)}" for k in shown)
         out.append(Chart(uri, alt))
     return out
 
@@ -183,10 +188,10 @@ def report_html(catalog: Catalog, fig: Figures, unreadable: Sequence[Unreadable]
         language=org.language,
         primary=org.primary,
         fig=fig,
-        charts=charts(fig),
+        charts=charts(fig, catalog.ui),
         unreadable=list(unreadable),
         cadence=org.cadence,
-        show=lambda kpi: show(kpi, catalog.ui("report.no_answers")),
+        show=lambda kpi: show(kpi, catalog.ui),
     )
 
 
@@ -213,11 +218,10 @@ def write_report(
 ) -> None:
     """Every file of the report into `folder` (a staging folder: swapped in by the caller)."""
     columns = answer_columns(specs, include_comments)
-    rows = response_rows(sheets, columns)
     (folder / "responses.csv").write_text(
-        csv_text([*FIXED_COLUMNS, *columns], rows), encoding="utf-8"
+        csv_text([*FIXED_COLUMNS, *columns], response_rows(sheets, columns)), encoding="utf-8"
     )
-    trimmed = [{k: v for k, v in row.items() if v} for row in rows]
+    trimmed = [{k: v for k, v in row.items() if v} for row in response_rows(sheets, columns)]
     (folder / "responses.json").write_text(
         json.dumps(
             {"columns": [*FIXED_COLUMNS, *columns], "responses": trimmed},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import zoneinfo
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -406,6 +407,34 @@ def check_program(docs: list[Document], root: Path, out: Findings) -> None:
         _check(out, doc, ("program", "cadence"), dates.check_schedule, program["cadence"], rows)
 
 
+def zone_hint(name: str, zones: set[str]) -> str:
+    """'; did you mean ...' for a time zone: another case, the city alone, or a close spelling."""
+    by_case = {z.casefold(): z for z in zones}
+    if name.casefold() in by_case:
+        return f"; did you mean '{by_case[name.casefold()]}'?"
+    city = name.rsplit("/", 1)[-1].casefold()
+    same_city = sorted(z for z in zones if z.rsplit("/", 1)[-1].casefold() == city)
+    if len(same_city) == 1:
+        return f"; did you mean '{same_city[0]}'?"
+    return _suggest(name, zones)
+
+
+def check_time_zone(docs: list[Document], root: Path, out: Findings) -> None:
+    """`time_zone` is a name in the IANA time zone database (exact case, as every OS needs)."""
+    found = _organization(docs)
+    name = found[1].get("time_zone") if found else None
+    if found is None or not isinstance(name, str):
+        return
+    zones = zoneinfo.available_timezones()  # the system's database, else the tzdata package
+    if not zones or name in zones:  # no database at all: the calendar step reports the name
+        return
+    out.add(
+        found[0],
+        ("time_zone",),
+        f"'{name}' is not an IANA time zone name (like Europe/Berlin)" + zone_hint(name, zones),
+    )
+
+
 def check_durations(docs: list[Document], root: Path, out: Findings) -> None:
     """Milestones fall at least a day after the start and within the program (stretch goals:
     within five years); KPI periods are within their limits."""
@@ -497,6 +526,7 @@ RULES: tuple[Rule, ...] = (
     check_pages,
     check_program,
     check_durations,
+    check_time_zone,
     check_enabled_goals,
     check_identity,
     check_terms,

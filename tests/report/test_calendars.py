@@ -95,16 +95,33 @@ def test_time_zone_makes_timed_check_ins(repo_copy: Path, tmp_path: Path) -> Non
 
 
 def test_unknown_time_zone_is_refused(repo_copy: Path) -> None:
+    import dataclasses
+
+    from generator.problems import HandbookError
+
     org = repo_copy / "content" / "organization.yml"
-    org.write_text(org.read_text() + "time_zone: Mars/Olympus\n")
+    valid = org.read_text()
+    org.write_text(valid + "time_zone: europe/berlin\n")
+    line = len(valid.splitlines()) + 1
+    result = CliRunner().invoke(main, ["validate", "--root", str(repo_copy)])
+    assert result.exit_code == 1
+    assert (
+        f"content/organization.yml:{line}:12: $.time_zone: 'europe/berlin' is not an IANA time"
+        in result.output
+    )
+    assert "did you mean 'Europe/Berlin'?" in result.output
+    org.write_text(valid)
     catalog = check_repository(repo_copy).catalog
     assert catalog is not None
     result = CliRunner().invoke(main, ["worksheets", "--root", str(repo_copy), "--ics"])
     assert result.exit_code == 2 and "--ics needs --roster" in result.output
-    from generator.problems import HandbookError
-
+    # The calendar step guards too (a catalog that did not pass validation).
+    odd = dataclasses.replace(
+        catalog,
+        organization=dataclasses.replace(catalog.organization, time_zone="Mars/Olympus"),
+    )
     with pytest.raises(HandbookError, match="Mars/Olympus"):
-        write_calendars(catalog, PAIRS[:1], ["p"], repo_copy / "out")
+        write_calendars(odd, PAIRS[:1], ["p"], repo_copy / "out")
 
 
 @pytest.mark.parametrize(

@@ -162,7 +162,7 @@ def test_every_kpi_matches_an_independent_computation(
     assert "Goal attainment" in "".join(page.extract_text() for page in pdf.pages)
     # Small groups: 2 mentors are hidden, and the mentees too (7 - mentees would give them away).
     table = next(t for t in result.figures.counts if t.title.startswith("Evaluations"))
-    end = dict(table.rows)["end"]
+    end = dict(table.rows)[default_catalog.ui("worksheet.point.end")]
     assert [c.hidden for c in end] == [True, True, False] and end[2].count == 7
 
 
@@ -364,3 +364,167 @@ def test_report_inside_the_site_is_refused(
     assert result.exit_code == 1
     assert "inside the published site" in result.output
     assert not (site / "report").exists()
+
+
+def test_forms_resaved_by_viewers_are_read(
+    default_catalog: Catalog, returned: Path, tmp_path: Path
+) -> None:
+    """Incremental updates (a later answer appended) and object streams read as viewers do."""
+    import pikepdf
+
+    from generator.report.fields import field_specs
+    from generator.report.read import Sheet, read_pdf
+
+    specs = field_specs(default_catalog)
+    source = returned / "evaluation-C1.pdf"
+    original = read_pdf(source, specs)
+    assert isinstance(original, Sheet)
+    # A viewer saving a changed answer appends it: the old bytes stay, the new /V wins.
+    appended = tmp_path / "appended.pdf"
+    writer = PdfWriter(source, incremental=True)
+    for page in writer.pages:
+        writer.update_page_form_field_values(
+            page, {"evaluation.end.recommend": "/4"}, auto_regenerate=False
+        )
+    writer.write(appended)
+    assert appended.read_bytes().startswith(source.read_bytes())
+    again = read_pdf(appended, specs)
+    assert isinstance(again, Sheet)
+    assert again.answers == original.answers | {"evaluation.end.recommend": "4"}
+    # Object streams and a cross-reference stream (compact savers), and a linearized copy.
+    for name, options in (
+        ("objstm.pdf", {"object_stream_mode": pikepdf.ObjectStreamMode.generate}),
+        ("linear.pdf", {"linearize": True}),
+    ):
+        with pikepdf.open(source) as pdf:  # (qpdf keeps only the newest trailer's /Info)
+            pdf.save(tmp_path / name, **options)
+        resaved = read_pdf(tmp_path / name, specs)
+        assert isinstance(resaved, Sheet), name
+        assert resaved.answers == original.answers, name
+    assert b"/ObjStm" in (tmp_path / "objstm.pdf").read_bytes()
+
+
+def _evaluation(
+    blanks: Blanks, target: Path, code: str, answers: dict[str, str], mtime: int
+) -> None:
+    values = {"participant.code": code, "participant.role": "/mentee"}
+    fill(blanks.evaluation, target, values | answers, mtime)
+
+
+def test_separate_before_and_after_sheets_both_count(
+    default_catalog: Catalog, blanks: Blanks, returned: Path, tmp_path: Path
+) -> None:
+    """One code, a "before" sheet at the start and an "after" sheet at the end: one person."""
+    folder = tmp_path / "in"
+    shutil.copytree(returned, folder)
+    before = {f"evaluation.before.{s}": "/1" for s in STATEMENTS}
+    after = {f"evaluation.after.{s}": "/5" for s in STATEMENTS}
+    _evaluation(blanks, folder / "C9-start.pdf", "C9", before, 1_700_000_000)
+    _evaluation(blanks, folder / "C9-end.pdf", "C9", after, 1_800_000_000)
+    # An "after" sheet returned twice: the later one's answers count, the earlier one is listed.
+    _evaluation(
+        blanks,
+        folder / "C9-end-draft.pdf",
+        "C9",
+        after | {"evaluation.after.clarity": "/2"},
+        1_750_000_000,
+    )
+    out = tmp_path / "report"
+    result = collect(default_catalog, [folder], out, as_of=AS_OF)
+    kept = {Path(s.source).name for s in result.sheets}
+    assert {"C9-start.pdf", "C9-end.pdf"} <= kept and "C9-end-draft.pdf" not in kept
+    lines = dict(unreadable(out))
+    assert "C9-end.pdf" in lines["C9-end-draft.pdf"] and "C9-start.pdf" not in lines
+    got = kpis(out)
+    for i, statement in enumerate(STATEMENTS):
+        both = [(e[2][i], e[3][i]) for e in EVALUATIONS if e[2] and e[3]] + [(1, 5)]
+        expected = sum(a - b for b, a in both) / len(both)
+        row = got[(f"change.{statement}", "before→after")]
+        assert float(row["value"]) == pytest.approx(expected, abs=0.05), statement
+        assert row["n"] == str(len(both))
+    # The before count has one more person; no one is counted twice at a point.
+    table = next(t for t in result.figures.counts if t.title.startswith("Evaluations"))
+    rows = {label: cells[-1].count for label, cells in table.rows}
+    assert rows[default_catalog.ui("worksheet.point.before")] == 6 + 1
+    assert rows[default_catalog.ui("worksheet.point.after")] == 6 + 1
+
+
+def test_a_later_sheet_replaces_only_the_points_it_answers_again(
+    default_catalog: Catalog, blanks: Blanks, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    both = {"evaluation.before.clarity": "/2", "evaluation.after.clarity": "/3"}
+    _evaluation(blanks, folder / "first.pdf", "D1", both, 1_700_000_000)
+    _evaluation(
+        blanks, folder / "again.pdf", "D1", {"evaluation.after.clarity": "/5"}, 1_800_000_000
+    )
+    out = tmp_path / "report"
+    result = collect(default_catalog, [folder], out, as_of=AS_OF)
+    first = next(s for s in result.sheets if s.source.endswith("first.pdf"))
+    assert {k: v for k, v in first.answers.items() if k.startswith("evaluation.")} == {
+        "evaluation.before.clarity": "2"
+    }
+    (note,) = [r for n, r in unreadable(out) if n == "first.pdf"]
+    assert "after answers are replaced by the later return" in note and "again.pdf" in note
+
+
+def _collect_args(catalog: Catalog, returned: Path, out: Path) -> list[str]:
+    root, day = str(catalog.root), AS_OF.isoformat()
+    return ["collect", "--root", root, str(returned), "-o", str(out), "--as-of", day]
+
+
+def test_roster_pairs_that_returned_nothing_are_idle(
+    default_catalog: Catalog, returned: Path, tmp_path: Path
+) -> None:
+    roster = tmp_path / "pairs.csv"
+    rows = [f"{mentor},{mentee},{START},{GOAL}" for mentor, mentee in PAIRS]
+    rows += ["Mentor 8,Mentee 8,2027-01-04,", "Mentor 9,Mentee 9,2027-04-10,"]  # 9: just started
+    roster.write_text("mentor,mentee,start_date,goals\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "report"
+    result = CliRunner().invoke(
+        main,
+        [*_collect_args(default_catalog, returned, out), "--roster", str(roster)],
+    )
+    assert result.exit_code == 0, result.output
+    html = (out / "report.html").read_text()
+    assert "Mentee 8 · Mentor 8" in html and "Mentee 9" not in html
+    assert html.count(default_catalog.ui("report.nothing_returned")) == 1
+    # Without the roster only pairs with a returned sheet can be known.
+    without = collect(default_catalog, [returned], tmp_path / "plain", as_of=AS_OF)
+    assert "Mentee 8 · Mentor 8" not in {p.label for p in without.figures.idle}
+
+
+def test_bad_roster_stops_with_its_line(
+    default_catalog: Catalog, returned: Path, tmp_path: Path
+) -> None:
+    roster = tmp_path / "pairs.csv"
+    roster.write_text("mentor,mentee,start_date\nAnn,Bob,2027-02-31\n")
+    out = tmp_path / "report"
+    result = CliRunner().invoke(
+        main,
+        [*_collect_args(default_catalog, returned, out), "--roster", str(roster)],
+    )
+    assert result.exit_code == 1
+    assert f"{roster}:2:3" in result.output and not out.exists()
+
+
+def test_report_speaks_the_catalog_language(
+    repo_copy: Path, returned: Path, tmp_path: Path
+) -> None:
+    from generator.load.locales import shipped_strings
+    from generator.validate.check import check_repository
+
+    org = repo_copy / "content" / "organization.yml"
+    org.write_text(org.read_text().replace("\nlanguage: en\n", "\nlanguage: de\n"))
+    catalog = check_repository(repo_copy).catalog
+    assert catalog is not None
+    out = tmp_path / "report"
+    collect(catalog, [returned], out, as_of=AS_OF)
+    de = shipped_strings("de")
+    html = (out / "report.html").read_text()
+    for key in ("goal_attainment", "goal_attainment_formula", "session_completion_formula"):
+        assert de[f"report.kpi.{key}"] in html, key
+    assert de["report.kpi.change"].replace("{label}", "") in html
+    assert "Goal attainment" not in html and "meetings held" not in html
+    rows = {r["kpi"]: r for r in csv.DictReader(io.StringIO((out / "kpis.csv").read_text()))}
+    assert rows["goal-attainment"]["label"] == de["report.kpi.goal_attainment"]
