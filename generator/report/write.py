@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.brand import palette
 from generator.catalog.model import Catalog
 from generator.csvsafe import csv_text
 from generator.report.fields import NAME, TEXT, Spec
@@ -136,6 +137,7 @@ def _png(
     labels: list[str],
     values: list[float],
     unit: str,
+    colour: str,
 ) -> str:
     """A horizontal bar chart as a data: URI (Agg, no timestamps: same figures, same bytes)."""
     import matplotlib
@@ -146,7 +148,7 @@ def _png(
     plt.rcParams.update({"font.family": "DejaVu Sans", "svg.hashsalt": "handbook"})
     figure, axes = plt.subplots(figsize=fig_size, dpi=100)
     try:
-        axes.barh(labels[::-1], values[::-1], color="#1f5f7a")
+        axes.barh(labels[::-1], values[::-1], color=colour)
         axes.set_title(title)
         axes.set_xlabel(unit)
         axes.axvline(0, color="#333", linewidth=0.8)
@@ -158,7 +160,7 @@ def _png(
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def charts(fig: Figures, ui: UI) -> list[Chart]:
+def charts(fig: Figures, ui: UI, colour: str) -> list[Chart]:
     """Bar charts of the shown (not suppressed) percent figures and before/after changes."""
     out = []
     for unit, key in (("percent", "report.chart.rates"), ("points", "report.chart.changes")):
@@ -172,7 +174,7 @@ def charts(fig: Figures, ui: UI) -> list[Chart]:
         values = [float(k.value or 0) for k in shown]
         size = (7.0, 1.0 + 0.45 * len(shown))
         axis = "%" if unit == "percent" else ui("report.unit.points")
-        uri = _png(size, title, labels, values, axis)
+        uri = _png(size, title, labels, values, axis, colour)
         alt = title + ": " + "; ".join(f"{k.label} {show(k, ui)}" for k in shown)
         out.append(Chart(uri, alt))
     return out
@@ -181,14 +183,16 @@ def charts(fig: Figures, ui: UI) -> list[Chart]:
 def report_html(catalog: Catalog, fig: Figures, unreadable: Sequence[Unreadable]) -> str:
     env = template_environment(catalog.root, TEMPLATES, autoescape=True)
     org = catalog.organization
+    colours = palette(org)
     return render_bounded(
         env.get_template("report.html"),
         title=f"{org.program_name}: {catalog.ui('report.title')}",
         ui=catalog.ui,
         language=org.language,
-        primary=org.primary,
+        heading=colours.heading,
+        primary=colours.primary,
         fig=fig,
-        charts=charts(fig, catalog.ui),
+        charts=charts(fig, catalog.ui, colours.primary),
         unreadable=list(unreadable),
         cadence=org.cadence,
         show=lambda kpi: show(kpi, catalog.ui),
