@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.atomic import check_replaceable, staged_folder
 from generator.catalog.model import Catalog
 from generator.export import catalog_to_json
-from generator.outputs import OFFLINE_ZIP
+from generator.outputs import OFFLINE_ZIP, RETURNS_TEMPLATE
 from generator.problems import BuildFailed
 from generator.resources import theme_overrides
 
@@ -26,6 +26,16 @@ class BuildSettings:
     fillable: bool = False
     engine: str = "mkdocs"  # or "zensical" (generator/website/engines.py)
     offline: bool = True  # the offline copy: site/handbook-offline.zip
+
+
+def _write_returns_template(catalog: Catalog, staging: Path) -> None:
+    """The CSV for typed-up paper copies, beside the worksheets it describes."""
+    from generator.report.fields import field_specs
+    from generator.report.write import template_csv
+
+    target = staging / RETURNS_TEMPLATE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(template_csv(field_specs(catalog)), encoding="utf-8")
 
 
 def build_into(
@@ -53,6 +63,7 @@ def build_into(
         render_book(
             catalog, staging, cache_dir=settings.root / ".cache" / "book", progress=book_progress
         )
+        _write_returns_template(catalog, staging)
     if settings.offline:  # after the PDFs: the zip carries them too
         from generator.website.offline import write_offline_zip
 

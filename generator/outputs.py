@@ -28,6 +28,8 @@ class WorksheetFile:
 
 
 FILLABLE_FOLDER = "worksheets/fillable"
+# The columns typists fill for paper copies; `handbook collect --csv` reads them back.
+RETURNS_TEMPLATE = "worksheets/returns-template.csv"
 
 
 def fillable_twin(f: WorksheetFile) -> WorksheetFile:

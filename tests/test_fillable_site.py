@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from generator.cli import main
 from generator.load.locales import shipped_strings
+from generator.outputs import RETURNS_TEMPLATE
 from tests.fixtures import make_repo
 from tests.website.sitetools import visible_text
 
@@ -39,3 +40,16 @@ def test_fillable_builds_publish_both_sets_and_link_the_forms(tmp_path: Path) ->
     assert not PdfReader(printable).get_fields()
     assert PdfReader(form).get_fields()
     assert len(PdfReader(form).pages) == len(PdfReader(printable).pages)
+
+
+def test_the_typed_returns_template_is_published_beside_the_worksheets(tmp_path: Path) -> None:
+    root = make_repo("minimal", tmp_path / "repo")
+    site = build(root, "--no-offline")
+    published = (site / RETURNS_TEMPLATE).read_text(encoding="utf-8")
+    written = tmp_path / "template.csv"
+    result = CliRunner().invoke(main, ["collect", "--root", str(root), "--template", str(written)])
+    assert result.exit_code == 0, result.output
+    assert published == written.read_text(encoding="utf-8")
+    header = published.splitlines()[0]
+    assert header.startswith('"source","sheet_kind"')
+    assert "goal.alpha." in header  # the minimal catalog's goal
