@@ -53,7 +53,7 @@ def build_site(
 ) -> None:
     """Generate the docs tree into build_dir and build it with `engine` into site_dir."""
     try:
-        config_path = generate_docs(catalog, build_dir)
+        config_path = generate_docs(catalog, build_dir).config_path
     except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
         raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
     run_engine(catalog, engine, config_path, site_dir)

@@ -30,7 +30,7 @@ STORED = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ttf", ".
 def build_offline_site(catalog: Catalog, build_dir: Path, site_dir: Path) -> None:
     """The site for file:// into site_dir, generated in build_dir (e.g. build/offline/)."""
     try:
-        config_path = generate_docs(catalog, build_dir, directory_urls=False)
+        config_path = generate_docs(catalog, build_dir, directory_urls=False).config_path
     except TemplateError as exc:
         raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
     run_engine(catalog, "mkdocs", config_path, site_dir, {"HANDBOOK_OFFLINE": "true"})
