@@ -45,7 +45,8 @@ FONT_FILES = {"regular": "Lato-Regular.ttf", "bold": "Lato-Bold.ttf", "italic": 
 # Above this many goals the site switches to its large-catalog layout: Material repeats the
 # whole navigation in every page, so per-goal nav entries make each page's weight grow with the
 # catalog (1,200 goals: pages 5x heavier than at 150). Instead the nav lists audiences only,
-# and each audience page lists its goals as links grouped by tag (no cards).
+# each audience page lists its goals as one filterable list of links (no cards), and every tag
+# gets its own page (tags/<tag>/), so the tags page is a short index, not every goal again.
 NAV_GOAL_LIMIT = 200
 
 
@@ -105,6 +106,24 @@ def goal_page(goal: Goal) -> str:
 
 def audience_page(audience: str) -> str:
     return f"goals/{audience}/index.md"
+
+
+def tag_page(tag: str) -> str:
+    """A tag's own page (large catalogs only; tags are lowercase words and hyphens)."""
+    return f"tags/{tag}.md"
+
+
+def tags_page(large: bool) -> str:
+    """The tags page: an index beside the tags' own pages in a large catalog (same URL, tags/:
+    a page's folder then matches its URL's, which Zensical expects of links in raw HTML)."""
+    return "tags/index.md" if large else "tags.md"
+
+
+def tag_link(from_md: str, tag: str, large: bool, directory_urls: bool) -> Markup:
+    """Where a tag chip leads: its own page in a large catalog, else its part of tags.md."""
+    if large:
+        return _link(from_md, tag_page(tag), directory_urls)
+    return _link(from_md, tags_page(False), directory_urls) + Markup(f"#tag-{tag}")
 
 
 @dataclass
@@ -280,7 +299,6 @@ def page_jobs(catalog: Catalog, directory_urls: bool = True) -> list[PageJob]:
         smart=catalog.smart,
         example=example,
     )
-    large = large_catalog(catalog)
     for audience in AUDIENCES:
         goals = catalog.goals_for(audience)
         if goals:
@@ -290,8 +308,6 @@ def page_jobs(catalog: Catalog, directory_urls: bool = True) -> list[PageJob]:
                 key(audience, [goal_keys[g.id] for g in goals]),
                 audience=audience,
                 goals=goals,
-                grouped=by_tag(goals) if large else None,
-                untagged=[g for g in goals if not g.tags],
             )
     downloads: dict[str, list[WorksheetFile]] = {}
     for f in worksheet_files(catalog):
@@ -309,7 +325,23 @@ def page_jobs(catalog: Catalog, directory_urls: bool = True) -> list[PageJob]:
     add("measuring.md", "measuring.md", whole, measurement=catalog.measurement, all_kpis=all_kpis)
     add("worksheets.md", "worksheets.md", whole, groups=_worksheet_groups(catalog, catalog.ui))
     tagged = by_tag(catalog.goals)
-    add("tags.md", "tags.md", key([[goal_keys[g.id] for g in gs] for _, gs in tagged]), tags=tagged)
+    if large_catalog(catalog):
+        add("tags.md", tags_page(True), key([(t, len(gs)) for t, gs in tagged]), tags=tagged)
+        for tag, goals in tagged:
+            add(
+                "tag.md",
+                tag_page(tag),
+                key(tag, [goal_keys[g.id] for g in goals]),
+                tag=tag,
+                goals=goals,
+            )
+    else:
+        add(
+            "tags.md",
+            "tags.md",
+            key([[goal_keys[g.id] for g in gs] for _, gs in tagged]),
+            tags=tagged,
+        )
     return jobs
 
 
@@ -320,8 +352,12 @@ class _Renderer:
         self.env = _environment(catalog.root)
         ctx = _Context(catalog)
         org = catalog.organization
+        large = large_catalog(catalog)
         self.common: dict[str, Any] = {
             "catalog": catalog,
+            "large": large,
+            "tag_href": lambda page, tag: tag_link(page, tag, large, directory_urls),
+            "tags_page": tags_page(large),
             "org": org,
             "ui": ctx.ui,
             "href": href if directory_urls else href_offline,
@@ -377,7 +413,7 @@ def _nav(catalog: Catalog, pages: dict[str, str]) -> list[Any]:
             nav.append({title(ui(f"site.audience.{audience}.title")): section})
     nav.append({title(catalog.measurement.title): "measuring.md"})
     nav.append({title(ui("site.nav.worksheets")): "worksheets.md"})
-    nav.append({title(ui("site.nav.tags")): "tags.md"})
+    nav.append({title(ui("site.nav.tags")): tags_page(large_catalog(catalog))})
     return nav
 
 
