@@ -327,13 +327,13 @@ def page_jobs(catalog: Catalog, directory_urls: bool = True) -> list[PageJob]:
     tagged = by_tag(catalog.goals)
     if large_catalog(catalog):
         add("tags.md", tags_page(True), key([(t, len(gs)) for t, gs in tagged]), tags=tagged)
-        for tag, goals in tagged:
+        for tag, members in tagged:
             add(
                 "tag.md",
                 tag_page(tag),
-                key(tag, [goal_keys[g.id] for g in goals]),
+                key(tag, [goal_keys[g.id] for g in members]),
                 tag=tag,
-                goals=goals,
+                goals=members,
             )
     else:
         add(
