@@ -25,6 +25,7 @@ from generator.outputs import (
     book_path,
     worksheet_files,
 )
+from generator.pool import pool_list, shared
 from generator.resources import theme_overrides
 from generator.safety.logo import catalog_logo
 from generator.templating import OVERRIDES, render_bounded, template_environment
@@ -477,6 +478,16 @@ def mkdocs_config(
     return config
 
 
+PARALLEL_MIN_PAGES = 200  # fewer pages render faster than worker processes start
+
+
+def _render_page(job: PageJob) -> bool:
+    """Render and write one page in a worker; whether its bytes changed."""
+    renderer: _Renderer = shared()["renderer"]
+    path: Path = shared()["docs"] / job.page
+    return _write(path, renderer.render(job).encode("utf-8"), set())
+
+
 @dataclass(frozen=True)
 class Generated:
     """What generate_docs did: the config it wrote and which pages it rendered and wrote."""
@@ -494,18 +505,16 @@ def generate_docs(catalog: Catalog, build_dir: Path, directory_urls: bool = True
     written: set[Path] = set()
     jobs = page_jobs(catalog, directory_urls)
     manifest = PageManifest.load(build_dir / MANIFEST)
-    renderer = _Renderer(catalog, directory_urls)
-    rendered: list[str] = []
-    changed: list[str] = []
+    stale = [job for job in jobs if not manifest.fresh(job.page, job.key, docs / job.page)]
+    context = {"renderer": _Renderer(catalog, directory_urls), "docs": docs}
+    # Forked workers render and write; only page names and "changed" travel back.
+    results = pool_list(
+        _render_page, stale, min_parallel=PARALLEL_MIN_PAGES, shared=context, chunksize=16
+    )
+    changed = [job.page for job, wrote in zip(stale, results, strict=True) if wrote]
     for job in jobs:
-        path = docs / job.page
-        if manifest.fresh(job.page, job.key, path):
-            written.add(path)
-        else:
-            rendered.append(job.page)
-            if _write(path, renderer.render(job).encode("utf-8"), written):
-                changed.append(job.page)
-        manifest.record(job.page, job.key, path)
+        written.add(docs / job.page)
+        manifest.record(job.page, job.key, docs / job.page)
     logo = catalog_logo(catalog)  # rewritten from its content; named by its sniffed type
     logo_name = logo.file_name
     _write(docs / "assets" / logo_name, logo.data, written)
@@ -528,5 +537,5 @@ def generate_docs(catalog: Catalog, build_dir: Path, directory_urls: bool = True
     _write(config_path, text.encode("utf-8"), written)
     _prune(docs, written)
     manifest.save()
-    log.info("generated %d of %d pages (%d changed)", len(rendered), len(jobs), len(changed))
-    return Generated(config_path, len(jobs), tuple(rendered), tuple(changed))
+    log.info("generated %d of %d pages (%d changed)", len(stale), len(jobs), len(changed))
+    return Generated(config_path, len(jobs), tuple(j.page for j in stale), tuple(changed))
