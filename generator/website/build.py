@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from generator.catalog.model import Catalog
+from generator.pool import pool_list, shared
 from generator.problems import BuildFailed
 from generator.website import engines
 from generator.website.engines import DEFAULT_ENGINE
@@ -48,15 +49,41 @@ def _env(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def build_site(
-    catalog: Catalog, build_dir: Path, site_dir: Path, engine: str = DEFAULT_ENGINE
-) -> None:
-    """Generate the docs tree into build_dir and build it with `engine` into site_dir."""
+def generate_tree(catalog: Catalog, build_dir: Path, directory_urls: bool = True) -> Path:
+    """generate_docs with a template failure reported as a build failure; the config path."""
     try:
-        config_path = generate_docs(catalog, build_dir).config_path
+        return generate_docs(catalog, build_dir, directory_urls).config_path
     except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
         raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
-    run_engine(catalog, engine, config_path, site_dir)
+
+
+def build_site(
+    catalog: Catalog,
+    build_dir: Path,
+    site_dir: Path,
+    engine: str = DEFAULT_ENGINE,
+    offline_site: Path | None = None,
+) -> None:
+    """Generate the docs tree into build_dir and build it with `engine` into site_dir.
+
+    With `offline_site`, the offline copy's site (MkDocs, see offline.py) is built into it at the
+    same time: an engine run is single-threaded, so on two cores the copy adds no wall time.
+    """
+    runs: list[tuple[str, Path, Path, dict[str, str]]] = [
+        (engine, generate_tree(catalog, build_dir), site_dir, {})
+    ]
+    if offline_site is not None:
+        from generator.website.offline import OFFLINE_ENGINE, OFFLINE_ENV, check_offline_site
+
+        config = generate_tree(catalog, build_dir / "offline", directory_urls=False)
+        runs.append((OFFLINE_ENGINE, config, offline_site, OFFLINE_ENV))
+    pool_list(_run, runs, min_parallel=2, shared={"catalog": catalog})
+    if offline_site is not None:
+        check_offline_site(offline_site)
+
+
+def _run(run: tuple[str, Path, Path, dict[str, str]]) -> None:
+    run_engine(shared()["catalog"], *run)
 
 
 def run_engine(
