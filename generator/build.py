@@ -47,14 +47,16 @@ def build_into(
             (build_dir / "offline").mkdir(parents=True, exist_ok=True)
             tmp = tempfile.TemporaryDirectory(prefix="site-", dir=build_dir / "offline")
             offline_site = Path(stack.enter_context(tmp))
-        build_site(catalog, build_dir, staging, settings.engine, offline_site)
+        passed = build_site(
+            catalog, build_dir, staging, settings.engine, offline_site, prescan=True
+        )
         _render_pdfs(catalog, settings, staging, progress, book_progress)
         if offline_site is not None:
             from generator.website.offline import pack_offline_zip
 
             pack_offline_zip(catalog, offline_site, staging, staging / OFFLINE_ZIP)
     (staging / "catalog.json").write_text(catalog_to_json(catalog), encoding="utf-8")
-    refuse_unsafe_output(staging, settings.root, settings.engine)
+    refuse_unsafe_output(staging, settings.root, settings.engine, passed)
 
 
 def _render_pdfs(
@@ -80,11 +82,14 @@ def _render_pdfs(
         )
 
 
-def refuse_unsafe_output(folder: Path, root: Path, engine: str = "mkdocs") -> None:
-    """The post-build safety scan: nothing it flags is ever published (the old site stays)."""
+def refuse_unsafe_output(
+    folder: Path, root: Path, engine: str = "mkdocs", passed: dict[str, bytes] | None = None
+) -> None:
+    """The post-build safety scan: nothing it flags is ever published (the old site stays).
+    `passed`: pages scanned clean while the engine wrote them (see scan.prescan)."""
     from generator.safety.scan import scan_output
 
-    findings = scan_output(folder, theme_dirs=[theme_overrides(root)], engine=engine)
+    findings = scan_output(folder, theme_dirs=[theme_overrides(root)], engine=engine, passed=passed)
     if findings:
         listed = "\n  ".join(str(f) for f in findings[:20])
         more = f"\n  ... and {len(findings) - 20} more" if len(findings) > 20 else ""
