@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python -m benchmarks.phases [--goals 2000] [--engine mkdocs|zensical]
 Phases: validation (check_repository), our Markdown generation (clean, then unchanged), the
-engine's build, the safety scan, catalog.json, and the offline copy's engine build (which a
+engine's build, the safety scan, then the engine with the scan of pages beside it and what the
+final scan still has to do, catalog.json, and the offline copy's engine build (which a
 --no-pdf build skips). Peak memory is this process's (the scan's workers are forked).
 """
 
@@ -38,7 +39,7 @@ def main() -> None:
     from generator.build import refuse_unsafe_output
     from generator.export import catalog_to_json
     from generator.validate.check import check_repository
-    from generator.website.build import run_engine
+    from generator.website.build import build_site, run_engine
     from generator.website.generate import generate_docs
     from generator.website.offline import build_offline_site
 
@@ -56,6 +57,16 @@ def main() -> None:
             lambda: run_engine(catalog, args.engine, done.config_path, site),
         )
         timed("safety scan", lambda: refuse_unsafe_output(site, root, args.engine))
+        shutil.rmtree(site)
+        # What `handbook build` does: the scan reads pages while the engine writes them.
+        passed = timed(
+            f"{args.engine} build + prescan",
+            lambda: build_site(catalog, build, site, args.engine, prescan=True),
+        )
+        timed(
+            "safety scan after the prescan",
+            lambda: refuse_unsafe_output(site, root, args.engine, passed),
+        )
         timed("catalog.json", lambda: catalog_to_json(catalog))
         if args.offline:
             offline = Path(tmp) / "offline-site"

@@ -51,10 +51,12 @@ def _env(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def generate_tree(catalog: Catalog, build_dir: Path, directory_urls: bool = True) -> Path:
-    """generate_docs with a template failure reported as a build failure; the config path."""
+def generate_tree(
+    catalog: Catalog, build_dir: Path, directory_urls: bool = True, engine: str = "mkdocs"
+) -> Path:
+    """generate_docs for `engine`, a template failure reported as a build failure; the config."""
     try:
-        return generate_docs(catalog, build_dir, directory_urls).config_path
+        return generate_docs(catalog, build_dir, directory_urls, engine == "zensical").config_path
     except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
         raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
 
@@ -81,7 +83,7 @@ def build_site(
     done = build_dir / ENGINE_DONE
     done.unlink(missing_ok=True)
     runs: list[tuple[str, Any]] = [
-        ("engine", (engine, generate_tree(catalog, build_dir), site_dir, {}, done))
+        ("engine", (engine, generate_tree(catalog, build_dir, engine=engine), site_dir, {}, done))
     ]
     if offline_site is not None:
         from generator.website.offline import OFFLINE_ENGINE, OFFLINE_ENV, check_offline_site

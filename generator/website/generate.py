@@ -81,24 +81,19 @@ def page_url(md_path: str, directory_urls: bool = True) -> str:
     return stem + "/"
 
 
-def _link(from_md: str, target: str, directory_urls: bool) -> Markup:
+# Zensical resolves relative links in a page's raw HTML against the page's source folder (as
+# for Markdown links) and rewrites them for its URL; MkDocs leaves raw HTML alone. So for
+# Zensical our links start from goals/mentee/ for goals/mentee/x.md, not from its URL.
+def _link(from_md: str, target: str, directory_urls: bool, source_links: bool = False) -> Markup:
     to = page_url(target, directory_urls) if target.endswith(".md") else target
     here = page_url(from_md, directory_urls)
     folder = here if directory_urls else posixpath.dirname(here)
+    if source_links:
+        folder = posixpath.dirname(from_md)
     rel = posixpath.relpath("/" + to, "/" + folder) if to else "."
     if to.endswith("/") and not rel.endswith("/"):
         rel += "/"
     return Markup(rel)
-
-
-def href(from_md: str, target: str) -> Markup:
-    """A relative link from one page to a page (.md) or a file, valid on any host and sub-path."""
-    return _link(from_md, target, True)
-
-
-def href_offline(from_md: str, target: str) -> Markup:
-    """The same link in the offline copy, whose pages are files (x.html), not folders."""
-    return _link(from_md, target, False)
 
 
 def goal_page(goal: Goal) -> str:
@@ -120,11 +115,11 @@ def tags_page(large: bool) -> str:
     return "tags/index.md" if large else "tags.md"
 
 
-def tag_link(from_md: str, tag: str, large: bool, directory_urls: bool) -> Markup:
+def tag_link(link: Callable[[str, str], Markup], from_md: str, tag: str, large: bool) -> Markup:
     """Where a tag chip leads: its own page in a large catalog, else its part of tags.md."""
     if large:
-        return _link(from_md, tag_page(tag), directory_urls)
-    return _link(from_md, tags_page(False), directory_urls) + Markup(f"#tag-{tag}")
+        return link(from_md, tag_page(tag))
+    return link(from_md, tags_page(False)) + Markup(f"#tag-{tag}")
 
 
 @dataclass
@@ -253,7 +248,7 @@ class PageJob:
     args: dict[str, Any]
 
 
-def _shared_key(catalog: Catalog, directory_urls: bool) -> str:
+def _shared_key(catalog: Catalog, directory_urls: bool, source_links: bool) -> str:
     """What every page reads besides its own data: organization (terms included), UI strings,
     the templates (ours and overrides/handbook/), this package's page code and the layout."""
     code = [Path(__file__).read_bytes(), (Path(__file__).parent / "escape.py").read_bytes()]
@@ -261,18 +256,21 @@ def _shared_key(catalog: Catalog, directory_urls: bool) -> str:
         code,
         files_digest(TEMPLATES, catalog.root / OVERRIDES),
         directory_urls,
+        source_links,
         large_catalog(catalog),
         catalog.organization,
         sorted(catalog.strings.items()),
     )
 
 
-def page_jobs(catalog: Catalog, directory_urls: bool = True) -> list[PageJob]:
+def page_jobs(
+    catalog: Catalog, directory_urls: bool = True, source_links: bool = False
+) -> list[PageJob]:
     """Every page of the site with the key of the inputs its template reads."""
     welcome = next((p for p in catalog.pages if p.slug == "welcome"), None)
     guide_pages = [p for p in catalog.pages if p.slug != "welcome"]
     all_kpis: list[Kpi] = [*catalog.measurement.kpis, *(k for g in catalog.goals for k in g.kpis)]
-    shared = _shared_key(catalog, directory_urls)
+    shared = _shared_key(catalog, directory_urls, source_links)
     goal_keys = {g.id: digest(g) for g in catalog.goals}
     whole = digest(
         shared, catalog.smart, catalog.measurement, catalog.worksheets, catalog.pages, goal_keys
@@ -349,19 +347,23 @@ def page_jobs(catalog: Catalog, directory_urls: bool = True) -> list[PageJob]:
 class _Renderer:
     """Renders page jobs with the shared template context (built once per generation)."""
 
-    def __init__(self, catalog: Catalog, directory_urls: bool) -> None:
+    def __init__(self, catalog: Catalog, directory_urls: bool, source_links: bool = False) -> None:
         self.env = _environment(catalog.root)
         ctx = _Context(catalog)
         org = catalog.organization
         large = large_catalog(catalog)
+
+        def link(from_md: str, target: str) -> Markup:
+            return _link(from_md, target, directory_urls, source_links)
+
         self.common: dict[str, Any] = {
             "catalog": catalog,
             "large": large,
-            "tag_href": lambda page, tag: tag_link(page, tag, large, directory_urls),
+            "tag_href": lambda page, tag: tag_link(link, page, tag, large),
             "tags_page": tags_page(large),
             "org": org,
             "ui": ctx.ui,
-            "href": href if directory_urls else href_offline,
+            "href": link,
             "goal_page": goal_page,
             "audience_page": audience_page,
             "human_duration": ctx.human_duration,
@@ -498,15 +500,18 @@ class Generated:
     written: tuple[str, ...]  # pages whose bytes changed
 
 
-def generate_docs(catalog: Catalog, build_dir: Path, directory_urls: bool = True) -> Generated:
+def generate_docs(
+    catalog: Catalog, build_dir: Path, directory_urls: bool = True, source_links: bool = False
+) -> Generated:
     """Write build_dir/docs/ and build_dir/mkdocs.yml, rendering only pages whose inputs changed
-    (see incremental.py)."""
+    (see incremental.py). `source_links`: links relative to each page's source folder, as
+    Zensical reads raw HTML (see _link)."""
     docs = build_dir / "docs"
     written: set[Path] = set()
-    jobs = page_jobs(catalog, directory_urls)
+    jobs = page_jobs(catalog, directory_urls, source_links)
     manifest = PageManifest.load(build_dir / MANIFEST)
     stale = [job for job in jobs if not manifest.fresh(job.page, job.key, docs / job.page)]
-    context = {"renderer": _Renderer(catalog, directory_urls), "docs": docs}
+    context = {"renderer": _Renderer(catalog, directory_urls, source_links), "docs": docs}
     # Forked workers render and write; only page names and "changed" travel back.
     results = pool_list(
         _render_page, stale, min_parallel=PARALLEL_MIN_PAGES, shared=context, chunksize=16
