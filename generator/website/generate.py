@@ -184,7 +184,9 @@ def _prune(folder: Path, keep: set[Path]) -> None:
             path.rmdir()
 
 
-def _worksheet_groups(catalog: Catalog, ui: Callable[[str], str]) -> list[dict[str, Any]]:
+def _worksheet_groups(
+    catalog: Catalog, ui: Callable[[str], str], per_goal: bool = True
+) -> list[dict[str, Any]]:
     files = worksheet_files(catalog)
     paths: dict[tuple[str, str], dict[str, str]] = {}
     for f in files:
@@ -225,7 +227,7 @@ def _worksheet_groups(catalog: Catalog, ui: Callable[[str], str]) -> list[dict[s
             ],
         },
     ]
-    for audience in AUDIENCES:
+    for audience in AUDIENCES if per_goal else ():
         goals = catalog.goals_for(audience)
         if goals:
             groups.append(
@@ -269,7 +271,9 @@ def page_jobs(
     """Every page of the site with the key of the inputs its template reads."""
     welcome = next((p for p in catalog.pages if p.slug == "welcome"), None)
     guide_pages = [p for p in catalog.pages if p.slug != "welcome"]
-    all_kpis: list[Kpi] = [*catalog.measurement.kpis, *(k for g in catalog.goals for k in g.kpis)]
+    large = large_catalog(catalog)  # then goals' KPIs and sheets stay on the goals' pages
+    goal_kpis = [] if large else [k for g in catalog.goals for k in g.kpis]
+    all_kpis: list[Kpi] = [*catalog.measurement.kpis, *goal_kpis]
     shared = _shared_key(catalog, directory_urls, source_links)
     goal_keys = {g.id: digest(g) for g in catalog.goals}
     whole = digest(
@@ -322,9 +326,10 @@ def page_jobs(
             downloads=downloads[goal.id],
         )
     add("measuring.md", "measuring.md", whole, measurement=catalog.measurement, all_kpis=all_kpis)
-    add("worksheets.md", "worksheets.md", whole, groups=_worksheet_groups(catalog, catalog.ui))
+    groups = _worksheet_groups(catalog, catalog.ui, per_goal=not large)
+    add("worksheets.md", "worksheets.md", whole, groups=groups)
     tagged = by_tag(catalog.goals)
-    if large_catalog(catalog):
+    if large:
         add("tags.md", tags_page(True), key([(t, len(gs)) for t, gs in tagged]), tags=tagged)
         for tag, members in tagged:
             add(

@@ -51,6 +51,14 @@ def test_large_layout_keeps_goals_out_of_the_nav(
     assert sizes(site)[path] < 0.85 * small[path]
     other = catalog.goals_for("mentor")[0]
     assert other.title not in (site / path).read_text()
+    # No other page lists every goal: sheets and KPIs of goals stay on the goals' pages.
+    sheets = html.unescape((site / "worksheets/index.html").read_text())
+    assert all(g.title not in sheets for g in catalog.goals)
+    assert 'href="../goals/mentee/"' in sheets
+    measuring = html.unescape((site / "measuring/index.html").read_text())
+    goal_kpis = [k.name for g in catalog.goals for k in g.kpis]
+    assert goal_kpis and all(name not in measuring for name in goal_kpis)
+    assert all(k.name in measuring for k in catalog.measurement.kpis)
     # Tags: a short index linking to one page per tag, which lists that tag's goals.
     tags_page = html.unescape((site / "tags/index.html").read_text())
     assert all(g.title not in tags_page for g in catalog.goals)
