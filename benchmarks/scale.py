@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -92,14 +93,19 @@ def plain_engine(root: Path, engine: str) -> float:
     return time_command(cmd, root / "build", 1)
 
 
-def compare(root: Path, clean: Figures, engine: str) -> None:
-    """Unchanged rebuild and the plain engine beside the clean build just measured."""
-    again = measure(root, clean.goals, engine)
-    plain = plain_engine(root, engine)
+def compare(root: Path, clean: Figures, engine: str, rounds: int = 2) -> None:
+    """Unchanged rebuilds and the plain engine, alternated (a shared machine's load drifts)
+    beside the clean build just measured; medians."""
+    again: list[float] = []
+    plain: list[float] = []
+    for _ in range(rounds):
+        plain.append(plain_engine(root, engine))
+        again.append(measure(root, clean.goals, engine).seconds)
+    a, p = statistics.median(again), statistics.median(plain)
     print(
-        f"{'':>6} unchanged rebuild {again.seconds:.1f}s, plain {engine} {plain:.1f}s: "
-        f"handbook/plain {clean.seconds / plain:.2f}x clean, {again.seconds / plain:.2f}x "
-        "unchanged (target <= 1.1x)",
+        f"{'':>6} unchanged rebuild {a:.1f}s, plain {engine} {p:.1f}s (medians of {rounds}, "
+        f"alternated): handbook/plain {clean.seconds / p:.2f}x clean, {a / p:.2f}x unchanged "
+        "(target <= 1.1x)",
         flush=True,
     )
 
