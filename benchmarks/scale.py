@@ -2,6 +2,10 @@
 
 Run: .venv/bin/python -m benchmarks.scale [--sizes 150 1200] [--engine mkdocs|zensical]
      .venv/bin/python -m benchmarks.scale --goals 10000     (a manual run: minutes, GBs)
+     .venv/bin/python -m benchmarks.scale --vs-engine --sizes 16 1000
+The last form also times, per size, an unchanged rebuild and the plain engine (`mkdocs build`
+or `zensical build`) over the same generated tree (build/docs + build/mkdocs.yml), and prints
+handbook/plain (target: within 1.1x). `handbook build --no-pdf` skips the offline copy.
 Every size is built as a fresh process in the same run; the ratios compare the largest size
 with the smallest. Targets (issue 11): time per goal and average page weight at 1,200 goals
 at most 1.5x those at 150. Peak memory is the largest process of the build (ru_maxrss of the
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.synthetic import REPO, synthetic_catalog
+from benchmarks.synthetic import REPO, synthetic_catalog, time_command
 
 BIN = Path(sys.executable).parent
 # Runs the command as a child and prints the children's peak RSS (KiB on Linux) as JSON.
@@ -77,11 +82,40 @@ def measure(root: Path, goals: int, engine: str) -> Figures:
     )
 
 
+def plain_engine(root: Path, engine: str) -> float:
+    """Seconds of the plain engine over the tree the last build generated, as a fresh process."""
+    out = root / "plain-site"
+    config = root / "build" / "mkdocs.yml"
+    if engine == "mkdocs":
+        cmd = [str(BIN / "mkdocs"), "build", "-q", "-f", str(config), "-d", str(out)]
+    else:  # Zensical wants site_dir inside the config's folder: the copy handbook made
+        cmd = [str(BIN / "zensical"), "build", "-f", str(root / "build" / ".zensical.yml")]
+    return time_command(cmd, root / "build", 1)
+
+
+def compare(root: Path, clean: Figures, engine: str, rounds: int = 2) -> None:
+    """Unchanged rebuilds and the plain engine, alternated (a shared machine's load drifts)
+    beside the clean build just measured; medians."""
+    again: list[float] = []
+    plain: list[float] = []
+    for _ in range(rounds):
+        plain.append(plain_engine(root, engine))
+        again.append(measure(root, clean.goals, engine).seconds)
+    a, p = statistics.median(again), statistics.median(plain)
+    print(
+        f"{'':>6} unchanged rebuild {a:.1f}s, plain {engine} {p:.1f}s (medians of {rounds}, "
+        f"alternated): handbook/plain {clean.seconds / p:.2f}x clean, {a / p:.2f}x unchanged "
+        "(target <= 1.1x)",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[150, 1200])
     parser.add_argument("--goals", type=int, help="one size only (e.g. 10000 for a manual run)")
     parser.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs")
+    parser.add_argument("--vs-engine", action="store_true", help="compare with the plain engine")
     args = parser.parse_args()
     sizes = [args.goals] if args.goals else sorted(args.sizes)
     print(f"engine {args.engine}, {os.cpu_count()} CPU(s)")
@@ -98,8 +132,11 @@ def main() -> None:
             print(
                 f"{f.goals:>6} {f.seconds:>7.1f}s {f.per_goal_ms:>8.1f} {f.pages:>6} "
                 f"{f.page_bytes / 1000:>8.1f} {f.site_bytes / 1e6:>8.1f} "
-                f"{f.search_bytes / 1000 / f.goals:>15.2f} {f.peak_mib:>9.0f}"
+                f"{f.search_bytes / 1000 / f.goals:>15.2f} {f.peak_mib:>9.0f}",
+                flush=True,
             )
+            if args.vs_engine:
+                compare(root, f, args.engine)
     if len(rows) > 1:
         small, big = rows[0], rows[-1]
         print(

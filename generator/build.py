@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +50,32 @@ def build_into(
     """Everything a build writes, into `staging` (a fresh folder beside site/)."""
     from generator.website.build import build_site
 
-    build_site(catalog, settings.root / "build", staging, settings.engine)
+    build_dir = settings.root / "build"
+    with ExitStack() as stack:
+        offline_site = None
+        if settings.offline:  # built beside the site, packed after the PDFs (the zip has them)
+            (build_dir / "offline").mkdir(parents=True, exist_ok=True)
+            tmp = tempfile.TemporaryDirectory(prefix="site-", dir=build_dir / "offline")
+            offline_site = Path(stack.enter_context(tmp))
+        passed = build_site(
+            catalog, build_dir, staging, settings.engine, offline_site, prescan=True
+        )
+        _render_pdfs(catalog, settings, staging, progress, book_progress)
+        if offline_site is not None:
+            from generator.website.offline import pack_offline_zip
+
+            pack_offline_zip(catalog, offline_site, staging, staging / OFFLINE_ZIP)
+    (staging / "catalog.json").write_text(catalog_to_json(catalog), encoding="utf-8")
+    refuse_unsafe_output(staging, settings.root, settings.engine, passed)
+
+
+def _render_pdfs(
+    catalog: Catalog,
+    settings: BuildSettings,
+    staging: Path,
+    progress: Progress | None,
+    book_progress: Progress | None,
+) -> None:
     if settings.pdf:
         from generator.book.render import render_book
         from generator.pdf.render import render_worksheets
@@ -64,20 +91,16 @@ def build_into(
             catalog, staging, cache_dir=settings.root / ".cache" / "book", progress=book_progress
         )
         _write_returns_template(catalog, staging)
-    if settings.offline:  # after the PDFs: the zip carries them too
-        from generator.website.offline import write_offline_zip
-
-        offline_build = settings.root / "build" / "offline"
-        write_offline_zip(catalog, offline_build, staging, staging / OFFLINE_ZIP)
-    (staging / "catalog.json").write_text(catalog_to_json(catalog), encoding="utf-8")
-    refuse_unsafe_output(staging, settings.root, settings.engine)
 
 
-def refuse_unsafe_output(folder: Path, root: Path, engine: str = "mkdocs") -> None:
-    """The post-build safety scan: nothing it flags is ever published (the old site stays)."""
+def refuse_unsafe_output(
+    folder: Path, root: Path, engine: str = "mkdocs", passed: dict[str, bytes] | None = None
+) -> None:
+    """The post-build safety scan: nothing it flags is ever published (the old site stays).
+    `passed`: pages scanned clean while the engine wrote them (see scan.prescan)."""
     from generator.safety.scan import scan_output
 
-    findings = scan_output(folder, theme_dirs=[theme_overrides(root)], engine=engine)
+    findings = scan_output(folder, theme_dirs=[theme_overrides(root)], engine=engine, passed=passed)
     if findings:
         listed = "\n  ".join(str(f) for f in findings[:20])
         more = f"\n  ... and {len(findings) - 20} more" if len(findings) > 20 else ""

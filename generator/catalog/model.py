@@ -7,6 +7,7 @@ text is already converted to sanitized HTML. Renderers never see YAML or raw Mar
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -282,10 +283,12 @@ class Catalog:
 
     def goal(self, goal_id: str) -> Goal:
         """The goal with this id (KeyError when it is absent or disabled)."""
-        for g in self.goals:
-            if g.id == goal_id:
-                return g
-        raise KeyError(goal_id)
+        return self._goals_by_id[goal_id]
+
+    @functools.cached_property
+    def _goals_by_id(self) -> dict[str, Goal]:
+        # Pages look related goals up by id: a scan per lookup is quadratic at 10,000 goals.
+        return {g.id: g for g in self.goals}
 
     def ui(self, key: str) -> str:
         """A UI string from the locale file (KeyError when missing: validation guarantees them)."""

@@ -31,10 +31,12 @@ fetch from elsewhere; an empty list means the folder may be published. What it r
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from generator.pool import pool_list, shared
@@ -45,7 +47,7 @@ from generator.safety.markup import decode, scan_markup
 from generator.safety.pdf import scan_pdf
 from generator.safety.theme import engine_templates, load_theme
 
-__all__ = ["Finding", "scan_output"]
+__all__ = ["Finding", "prescan", "scan_output"]
 
 MARKUP_KINDS = {".html": "html", ".htm": "html", ".xhtml": "html", ".svg": "svg", ".xml": "xml"}
 SCRIPT_SUFFIXES = frozenset({".js", ".mjs"})
@@ -60,12 +62,21 @@ OFFLINE_INDEX = "search/search_index.js"
 OFFLINE_INDEX_PREFIX = b"var __index = "
 
 
+def _context(
+    folder: Path, allowed_hosts: frozenset[str], theme_dirs: Sequence[Path], engine: str
+) -> Context:
+    overrides = tuple(Path(d).resolve() for d in theme_dirs)
+    theme = load_theme(overrides, engine_templates(engine))
+    return Context(folder, frozenset(h.lower() for h in allowed_hosts), theme)
+
+
 def scan_output(
     folder: Path,
     *,
     allowed_hosts: frozenset[str] = frozenset(),
     theme_dirs: Sequence[Path] = (),
     engine: str = "mkdocs",
+    passed: Mapping[str, bytes] | None = None,
 ) -> list[Finding]:
     """Everything in `folder` a browser or PDF viewer could run or fetch from another host.
 
@@ -74,19 +85,72 @@ def scan_output(
     own templates for inline scripts and script files.
     `engine`: which engine built the folder ("mkdocs" or "zensical"): only that engine's
     installed theme templates and scripts are trusted.
+    `passed`: pages this build already scanned clean while the engine wrote them (`prescan`),
+    by path and SHA-256 of their bytes; a page whose bytes still match is not parsed again.
+    Every other file, the scripts those pages load included, is scanned here.
     """
-    overrides = tuple(Path(d).resolve() for d in theme_dirs)
-    theme = load_theme(overrides, engine_templates(engine))
-    context = Context(folder, frozenset(h.lower() for h in allowed_hosts), theme)
+    context = _context(folder, allowed_hosts, theme_dirs, engine)
     found: list[Finding] = []
     files = list(_files(folder, found))
     for rel, _ in files:
         found += _name_problems(rel)
+    if passed:
+        files = [
+            (rel, path)
+            for rel, path in files
+            if passed.get(rel) != hashlib.sha256(path.read_bytes()).digest()
+        ]
     for problems in pool_list(
         _scan_shared, files, min_parallel=PARALLEL_MIN_FILES, shared={"context": context}
     ):
         found += problems
     return sorted(found)
+
+
+PRESCAN_SETTLE = 0.5  # seconds a page must be unchanged before the prescan reads it
+
+
+def prescan(
+    folder: Path,
+    done: Path,
+    *,
+    theme_dirs: Sequence[Path] = (),
+    engine: str = "mkdocs",
+) -> dict[str, bytes]:
+    """Scan the HTML pages an engine writes into `folder` while it runs (until `done` exists).
+
+    Returns the SHA-256 of every page that passed, by path, for scan_output(passed=...). It
+    only saves time: a page read half-written, changed later or with findings is scanned
+    again in full by scan_output, which alone decides. Allowed hosts: none.
+    """
+    context = _context(folder, frozenset(), theme_dirs, engine)
+    passed: dict[str, bytes] = {}
+    seen: set[str] = set()
+    while not done.exists():
+        now = time.time()
+        progressed = False
+        try:
+            files = list(_files(folder, []))
+        except OSError:  # a file the engine replaced while we listed the folder
+            files = []
+        for rel, path in files:
+            if rel in seen or path.suffix.lower() != ".html":
+                continue
+            try:
+                if now - path.stat().st_mtime < PRESCAN_SETTLE:
+                    continue
+                data = path.read_bytes()
+            except OSError:
+                continue
+            seen.add(rel)
+            progressed = True
+            if not scan_markup(rel, data, "html", context):
+                passed[rel] = hashlib.sha256(data).digest()
+            if done.exists():
+                break
+        if not progressed:
+            time.sleep(PRESCAN_SETTLE / 2)
+    return passed
 
 
 PARALLEL_MIN_FILES = 40  # a default site has ~130 files; a few files scan faster in one process

@@ -7,11 +7,14 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from jinja2 import TemplateError
 
 from generator.catalog.model import Catalog
+from generator.pool import pool_list, shared
 from generator.problems import BuildFailed
+from generator.resources import theme_overrides
 from generator.website import engines
 from generator.website.engines import DEFAULT_ENGINE
 from generator.website.generate import generate_docs
@@ -48,15 +51,68 @@ def _env(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def build_site(
-    catalog: Catalog, build_dir: Path, site_dir: Path, engine: str = DEFAULT_ENGINE
-) -> None:
-    """Generate the docs tree into build_dir and build it with `engine` into site_dir."""
+def generate_tree(
+    catalog: Catalog, build_dir: Path, directory_urls: bool = True, engine: str = "mkdocs"
+) -> Path:
+    """generate_docs for `engine`, a template failure reported as a build failure; the config."""
     try:
-        config_path = generate_docs(catalog, build_dir)
+        return generate_docs(catalog, build_dir, directory_urls, engine == "zensical").config_path
     except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
         raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
-    run_engine(catalog, engine, config_path, site_dir)
+
+
+Run = tuple[str, Path, Path, dict[str, str]]  # engine, config, site folder, environment
+ENGINE_DONE = ".engine-done"  # in build/: tells the prescan that the engine has finished
+
+
+def build_site(
+    catalog: Catalog,
+    build_dir: Path,
+    site_dir: Path,
+    engine: str = DEFAULT_ENGINE,
+    offline_site: Path | None = None,
+    prescan: bool = False,
+) -> dict[str, bytes]:
+    """Generate the docs tree into build_dir and build it with `engine` into site_dir.
+
+    An engine run is single-threaded, so the second core works beside it: with `offline_site`
+    it builds the offline copy's site (MkDocs, see offline.py) into that folder; else, with
+    `prescan` and MkDocs, it scans the pages as they are written. Returns those pages' digests
+    for refuse_unsafe_output(passed=...) (empty when nothing was scanned ahead).
+    """
+    done = build_dir / ENGINE_DONE
+    done.unlink(missing_ok=True)
+    runs: list[tuple[str, Any]] = [
+        ("engine", (engine, generate_tree(catalog, build_dir, engine=engine), site_dir, {}, done))
+    ]
+    if offline_site is not None:
+        from generator.website.offline import OFFLINE_ENGINE, OFFLINE_ENV, check_offline_site
+
+        config = generate_tree(catalog, build_dir / "offline", directory_urls=False)
+        runs.append(("engine", (OFFLINE_ENGINE, config, offline_site, OFFLINE_ENV, None)))
+    elif prescan and engine == "mkdocs":  # Zensical's own build already uses every core
+        runs.append(("prescan", (site_dir, done, theme_overrides(catalog.root), engine)))
+    results = pool_list(_run, runs, min_parallel=2, shared={"catalog": catalog})
+    done.unlink(missing_ok=True)
+    if offline_site is not None:
+        check_offline_site(offline_site)
+    return next((r for r in results if r), {})
+
+
+def _run(run: tuple[str, Any]) -> dict[str, bytes] | None:
+    kind, args = run
+    if kind == "prescan":
+        from generator.safety.scan import prescan
+
+        site_dir, done, overrides, engine = args
+        return prescan(site_dir, done, theme_dirs=[overrides], engine=engine)
+    engine, config, site_dir, env, done = args
+    try:
+        run_engine(shared()["catalog"], engine, config, site_dir, env)
+    finally:
+        if done is not None:
+            done.touch()
+    return None
 
 
 def run_engine(

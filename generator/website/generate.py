@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,13 +25,16 @@ from generator.outputs import (
     book_path,
     worksheet_files,
 )
+from generator.pool import pool_list, shared
 from generator.resources import theme_overrides
 from generator.safety.logo import catalog_logo
-from generator.templating import render_bounded, template_environment
+from generator.templating import OVERRIDES, render_bounded, template_environment
 from generator.website.brand import brand_css
 from generator.website.escape import finalize, md_html, md_text
+from generator.website.incremental import MANIFEST, PageManifest, digest, files_digest
 from generator.website.theme import theme_language
 
+log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
 # The offline copy's Web Worker shim for file:// (iframe-worker, MIT, by Material's author).
@@ -42,7 +46,8 @@ FONT_FILES = {"regular": "Lato-Regular.ttf", "bold": "Lato-Bold.ttf", "italic": 
 # Above this many goals the site switches to its large-catalog layout: Material repeats the
 # whole navigation in every page, so per-goal nav entries make each page's weight grow with the
 # catalog (1,200 goals: pages 5x heavier than at 150). Instead the nav lists audiences only,
-# and each audience page lists its goals as links grouped by tag (no cards).
+# each audience page lists its goals as one filterable list of links (no cards), and every tag
+# gets its own page (tags/<tag>/), so the tags page is a short index, not every goal again.
 NAV_GOAL_LIMIT = 200
 
 
@@ -76,24 +81,19 @@ def page_url(md_path: str, directory_urls: bool = True) -> str:
     return stem + "/"
 
 
-def _link(from_md: str, target: str, directory_urls: bool) -> Markup:
+# Zensical resolves relative links in a page's raw HTML against the page's source folder (as
+# for Markdown links) and rewrites them for its URL; MkDocs leaves raw HTML alone. So for
+# Zensical our links start from goals/mentee/ for goals/mentee/x.md, not from its URL.
+def _link(from_md: str, target: str, directory_urls: bool, source_links: bool = False) -> Markup:
     to = page_url(target, directory_urls) if target.endswith(".md") else target
     here = page_url(from_md, directory_urls)
     folder = here if directory_urls else posixpath.dirname(here)
+    if source_links:
+        folder = posixpath.dirname(from_md)
     rel = posixpath.relpath("/" + to, "/" + folder) if to else "."
     if to.endswith("/") and not rel.endswith("/"):
         rel += "/"
     return Markup(rel)
-
-
-def href(from_md: str, target: str) -> Markup:
-    """A relative link from one page to a page (.md) or a file, valid on any host and sub-path."""
-    return _link(from_md, target, True)
-
-
-def href_offline(from_md: str, target: str) -> Markup:
-    """The same link in the offline copy, whose pages are files (x.html), not folders."""
-    return _link(from_md, target, False)
 
 
 def goal_page(goal: Goal) -> str:
@@ -102,6 +102,24 @@ def goal_page(goal: Goal) -> str:
 
 def audience_page(audience: str) -> str:
     return f"goals/{audience}/index.md"
+
+
+def tag_page(tag: str) -> str:
+    """A tag's own page (large catalogs only; tags are lowercase words and hyphens)."""
+    return f"tags/{tag}.md"
+
+
+def tags_page(large: bool) -> str:
+    """The tags page: an index beside the tags' own pages in a large catalog (same URL, tags/:
+    a page's folder then matches its URL's, which Zensical expects of links in raw HTML)."""
+    return "tags/index.md" if large else "tags.md"
+
+
+def tag_link(link: Callable[[str, str], Markup], from_md: str, tag: str, large: bool) -> Markup:
+    """Where a tag chip leads: its own page in a large catalog, else its part of tags.md."""
+    if large:
+        return link(from_md, tag_page(tag))
+    return link(from_md, tags_page(False)) + Markup(f"#tag-{tag}")
 
 
 @dataclass
@@ -146,13 +164,15 @@ class _Context:
         return Markup("<p>") + Markup("").join(out) + Markup("</p>")
 
 
-def _write(path: Path, data: bytes, written: set[Path]) -> None:
-    """Write only when the bytes changed, so MkDocs' and the preview's watchers see real edits."""
+def _write(path: Path, data: bytes, written: set[Path]) -> bool:
+    """Write only when the bytes changed, so MkDocs' and the preview's watchers see real edits
+    and unchanged files keep their time stamps; whether it wrote."""
     written.add(path)
     if path.exists() and path.read_bytes() == data:
-        return
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    return True
 
 
 def _prune(folder: Path, keep: set[Path]) -> None:
@@ -164,7 +184,9 @@ def _prune(folder: Path, keep: set[Path]) -> None:
             path.rmdir()
 
 
-def _worksheet_groups(catalog: Catalog, ui: Callable[[str], str]) -> list[dict[str, Any]]:
+def _worksheet_groups(
+    catalog: Catalog, ui: Callable[[str], str], per_goal: bool = True
+) -> list[dict[str, Any]]:
     files = worksheet_files(catalog)
     paths: dict[tuple[str, str], dict[str, str]] = {}
     for f in files:
@@ -205,7 +227,7 @@ def _worksheet_groups(catalog: Catalog, ui: Callable[[str], str]) -> list[dict[s
             ],
         },
     ]
-    for audience in AUDIENCES:
+    for audience in AUDIENCES if per_goal else ():
         goals = catalog.goals_for(audience)
         if goals:
             groups.append(
@@ -218,67 +240,163 @@ def _worksheet_groups(catalog: Catalog, ui: Callable[[str], str]) -> list[dict[s
     return groups
 
 
-def render_pages(catalog: Catalog, directory_urls: bool = True) -> dict[str, str]:
-    """Every Markdown page of the site by its path in the docs tree."""
-    env = _environment(catalog.root)
-    ctx = _Context(catalog)
-    org = catalog.organization
+@dataclass(frozen=True)
+class PageJob:
+    """One page of the docs tree: its template, arguments and the key of its inputs."""
+
+    page: str
+    template: str
+    key: str
+    args: dict[str, Any]
+
+
+def _shared_key(catalog: Catalog, directory_urls: bool, source_links: bool) -> str:
+    """What every page reads besides its own data: organization (terms included), UI strings,
+    the templates (ours and overrides/handbook/), this package's page code and the layout."""
+    code = [Path(__file__).read_bytes(), (Path(__file__).parent / "escape.py").read_bytes()]
+    return digest(
+        code,
+        files_digest(TEMPLATES, catalog.root / OVERRIDES),
+        directory_urls,
+        source_links,
+        large_catalog(catalog),
+        catalog.organization,
+        sorted(catalog.strings.items()),
+    )
+
+
+def page_jobs(
+    catalog: Catalog, directory_urls: bool = True, source_links: bool = False
+) -> list[PageJob]:
+    """Every page of the site with the key of the inputs its template reads."""
     welcome = next((p for p in catalog.pages if p.slug == "welcome"), None)
     guide_pages = [p for p in catalog.pages if p.slug != "welcome"]
-    all_kpis: list[Kpi] = [*catalog.measurement.kpis, *(k for g in catalog.goals for k in g.kpis)]
+    large = large_catalog(catalog)  # then goals' KPIs and sheets stay on the goals' pages
+    goal_kpis = [] if large else [k for g in catalog.goals for k in g.kpis]
+    all_kpis: list[Kpi] = [*catalog.measurement.kpis, *goal_kpis]
+    shared = _shared_key(catalog, directory_urls, source_links)
+    goal_keys = {g.id: digest(g) for g in catalog.goals}
+    whole = digest(
+        shared, catalog.smart, catalog.measurement, catalog.worksheets, catalog.pages, goal_keys
+    )
+    # Page templates in overrides/handbook/ may read any part of the catalog: key every page
+    # on all of it then (an unchanged rebuild still renders nothing).
+    custom = (catalog.root / OVERRIDES).is_dir()
 
-    def kpi_table(kpis: list[Kpi]) -> Markup:
-        return Markup(render_bounded(env.get_template("kpi_table.md"), kpis=kpis, **common))
+    def key(*parts: object) -> str:
+        return whole if custom else digest(shared, *parts)
 
-    common: dict[str, Any] = {
-        "catalog": catalog,
-        "org": org,
-        "ui": ctx.ui,
-        "href": href if directory_urls else href_offline,
-        "goal_page": goal_page,
-        "audience_page": audience_page,
-        "human_duration": ctx.human_duration,
-        "format_date": ctx.format_date,
-        "milestone_when": ctx.milestone_when,
-        "statement": ctx.statement,
-        "rich": lambda text: md_html(text.html),  # sanitized when the Catalog was built
-        "audiences": [a for a in AUDIENCES if catalog.goals_for(a)],
-        "papers": org.paper,
-        "book_files": [(paper, book_path(org.language, paper)) for paper in org.paper],
-        "offline_zip": OFFLINE_ZIP,
-    }
-    common["kpi_table"] = kpi_table
+    jobs: list[PageJob] = []
 
-    def render(template: str, page: str, **extra: Any) -> None:
-        pages[page] = render_bounded(env.get_template(template), page=page, **common, **extra)
+    def add(template: str, page: str, page_key: str, **args: Any) -> None:
+        jobs.append(PageJob(page, template, page_key, args))
 
-    pages: dict[str, str] = {}
-    render("index.md", "index.md", welcome=welcome, guide_pages=guide_pages)
+    add("index.md", "index.md", whole, welcome=welcome, guide_pages=guide_pages)
     for p in guide_pages:
-        render("page.md", f"guide/{p.slug}.md", content_page=p)
+        add("page.md", f"guide/{p.slug}.md", key(p, [x.title for x in guide_pages]), content_page=p)
     example = catalog.goal(catalog.smart.worked_example)  # a published goal (selection.py)
-    render("smart.md", "smart.md", smart=catalog.smart, example=example)
-    large = large_catalog(catalog)
-    for audience in common["audiences"]:
+    add(
+        "smart.md",
+        "smart.md",
+        key(catalog.smart, goal_keys[example.id]),
+        smart=catalog.smart,
+        example=example,
+    )
+    for audience in AUDIENCES:
         goals = catalog.goals_for(audience)
-        render(
-            "audience.md",
-            audience_page(audience),
-            audience=audience,
-            goals=goals,
-            grouped=by_tag(goals) if large else None,
-            untagged=[g for g in goals if not g.tags],
-        )
+        if goals:
+            add(
+                "audience.md",
+                audience_page(audience),
+                key(audience, [goal_keys[g.id] for g in goals]),
+                audience=audience,
+                goals=goals,
+            )
     downloads: dict[str, list[WorksheetFile]] = {}
     for f in worksheet_files(catalog):
         if f.kind == "goal":
             downloads.setdefault(f.key, []).append(f)
     for goal in catalog.goals:
-        render("goal.md", goal_page(goal), goal=goal, downloads=downloads[goal.id])
-    render("measuring.md", "measuring.md", measurement=catalog.measurement, all_kpis=all_kpis)
-    render("worksheets.md", "worksheets.md", groups=_worksheet_groups(catalog, ctx.ui))
-    render("tags.md", "tags.md", tags=by_tag(catalog.goals))
-    return pages
+        related = [(r.id, r.title, r.audience) for r in map(catalog.goal, goal.related)]
+        add(
+            "goal.md",
+            goal_page(goal),
+            key(goal_keys[goal.id], related, downloads[goal.id]),
+            goal=goal,
+            downloads=downloads[goal.id],
+        )
+    add("measuring.md", "measuring.md", whole, measurement=catalog.measurement, all_kpis=all_kpis)
+    groups = _worksheet_groups(catalog, catalog.ui, per_goal=not large)
+    add("worksheets.md", "worksheets.md", whole, groups=groups)
+    tagged = by_tag(catalog.goals)
+    if large:
+        add("tags.md", tags_page(True), key([(t, len(gs)) for t, gs in tagged]), tags=tagged)
+        for tag, members in tagged:
+            add(
+                "tag.md",
+                tag_page(tag),
+                key(tag, [goal_keys[g.id] for g in members]),
+                tag=tag,
+                goals=members,
+            )
+    else:
+        add(
+            "tags.md",
+            "tags.md",
+            key([[goal_keys[g.id] for g in gs] for _, gs in tagged]),
+            tags=tagged,
+        )
+    return jobs
+
+
+class _Renderer:
+    """Renders page jobs with the shared template context (built once per generation)."""
+
+    def __init__(self, catalog: Catalog, directory_urls: bool, source_links: bool = False) -> None:
+        self.env = _environment(catalog.root)
+        ctx = _Context(catalog)
+        org = catalog.organization
+        large = large_catalog(catalog)
+
+        def link(from_md: str, target: str) -> Markup:
+            return _link(from_md, target, directory_urls, source_links)
+
+        self.common: dict[str, Any] = {
+            "catalog": catalog,
+            "large": large,
+            "tag_href": lambda page, tag: tag_link(link, page, tag, large),
+            "tags_page": tags_page(large),
+            "org": org,
+            "ui": ctx.ui,
+            "href": link,
+            "goal_page": goal_page,
+            "audience_page": audience_page,
+            "human_duration": ctx.human_duration,
+            "format_date": ctx.format_date,
+            "milestone_when": ctx.milestone_when,
+            "statement": ctx.statement,
+            "rich": lambda text: md_html(text.html),  # sanitized when the Catalog was built
+            "audiences": [a for a in AUDIENCES if catalog.goals_for(a)],
+            "papers": org.paper,
+            "book_files": [(paper, book_path(org.language, paper)) for paper in org.paper],
+            "offline_zip": OFFLINE_ZIP,
+        }
+
+        def kpi_table(kpis: list[Kpi]) -> Markup:  # a plain function: the sandbox calls it
+            template = self.env.get_template("kpi_table.md")
+            return Markup(render_bounded(template, kpis=kpis, **self.common))
+
+        self.common["kpi_table"] = kpi_table
+
+    def render(self, job: PageJob) -> str:
+        template = self.env.get_template(job.template)
+        return render_bounded(template, page=job.page, **self.common, **job.args)
+
+
+def render_pages(catalog: Catalog, directory_urls: bool = True) -> dict[str, str]:
+    """Every Markdown page of the site by its path in the docs tree."""
+    renderer = _Renderer(catalog, directory_urls)
+    return {job.page: renderer.render(job) for job in page_jobs(catalog, directory_urls)}
 
 
 def html_text(text: str) -> str:
@@ -303,7 +421,7 @@ def _nav(catalog: Catalog, pages: dict[str, str]) -> list[Any]:
             nav.append({title(ui(f"site.audience.{audience}.title")): section})
     nav.append({title(catalog.measurement.title): "measuring.md"})
     nav.append({title(ui("site.nav.worksheets")): "worksheets.md"})
-    nav.append({title(ui("site.nav.tags")): "tags.md"})
+    nav.append({title(ui("site.nav.tags")): tags_page(large_catalog(catalog))})
     return nav
 
 
@@ -367,13 +485,46 @@ def mkdocs_config(
     return config
 
 
-def generate_docs(catalog: Catalog, build_dir: Path, directory_urls: bool = True) -> Path:
-    """Write build_dir/docs/ and build_dir/mkdocs.yml; returns the config path."""
+PARALLEL_MIN_PAGES = 200  # fewer pages render faster than worker processes start
+
+
+def _render_page(job: PageJob) -> bool:
+    """Render and write one page in a worker; whether its bytes changed."""
+    renderer: _Renderer = shared()["renderer"]
+    path: Path = shared()["docs"] / job.page
+    return _write(path, renderer.render(job).encode("utf-8"), set())
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What generate_docs did: the config it wrote and which pages it rendered and wrote."""
+
+    config_path: Path
+    pages: int
+    rendered: tuple[str, ...]  # pages whose inputs changed (or that had no file)
+    written: tuple[str, ...]  # pages whose bytes changed
+
+
+def generate_docs(
+    catalog: Catalog, build_dir: Path, directory_urls: bool = True, source_links: bool = False
+) -> Generated:
+    """Write build_dir/docs/ and build_dir/mkdocs.yml, rendering only pages whose inputs changed
+    (see incremental.py). `source_links`: links relative to each page's source folder, as
+    Zensical reads raw HTML (see _link)."""
     docs = build_dir / "docs"
     written: set[Path] = set()
-    pages = render_pages(catalog, directory_urls)
-    for rel, text in pages.items():
-        _write(docs / rel, text.encode("utf-8"), written)
+    jobs = page_jobs(catalog, directory_urls, source_links)
+    manifest = PageManifest.load(build_dir / MANIFEST)
+    stale = [job for job in jobs if not manifest.fresh(job.page, job.key, docs / job.page)]
+    context = {"renderer": _Renderer(catalog, directory_urls, source_links), "docs": docs}
+    # Forked workers render and write; only page names and "changed" travel back.
+    results = pool_list(
+        _render_page, stale, min_parallel=PARALLEL_MIN_PAGES, shared=context, chunksize=16
+    )
+    changed = [job.page for job, wrote in zip(stale, results, strict=True) if wrote]
+    for job in jobs:
+        written.add(docs / job.page)
+        manifest.record(job.page, job.key, docs / job.page)
     logo = catalog_logo(catalog)  # rewritten from its content; named by its sniffed type
     logo_name = logo.file_name
     _write(docs / "assets" / logo_name, logo.data, written)
@@ -388,11 +539,13 @@ def generate_docs(catalog: Catalog, build_dir: Path, directory_urls: bool = True
         for rel in VENDOR_FILES:
             _write(docs / rel, (VENDOR / rel).read_bytes(), written)
     config = mkdocs_config(catalog, build_dir, logo_name, directory_urls)
-    config["nav"] = _nav(catalog, pages)
+    config["nav"] = _nav(catalog, {})
     config_path = build_dir / "mkdocs.yml"
     text = "# Generated by `handbook build` from content/ - do not edit.\n" + yaml.safe_dump(
         config, sort_keys=False, allow_unicode=True
     )
     _write(config_path, text.encode("utf-8"), written)
     _prune(docs, written)
-    return config_path
+    manifest.save()
+    log.info("generated %d of %d pages (%d changed)", len(stale), len(jobs), len(changed))
+    return Generated(config_path, len(jobs), tuple(j.page for j in stale), tuple(changed))

@@ -16,29 +16,32 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from jinja2 import TemplateError
-
 from generator.catalog.model import Catalog
 from generator.problems import BuildFailed
-from generator.website.build import run_engine
-from generator.website.generate import generate_docs
+from generator.website.build import generate_tree, run_engine
 
 ZIP_FOLDER = "handbook"  # the one folder the zip unpacks to
 STORED = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ttf", ".woff", ".woff2"})
 
 
-def build_offline_site(catalog: Catalog, build_dir: Path, site_dir: Path) -> None:
-    """The site for file:// into site_dir, generated in build_dir (e.g. build/offline/)."""
-    try:
-        config_path = generate_docs(catalog, build_dir, directory_urls=False)
-    except TemplateError as exc:
-        raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
-    run_engine(catalog, "mkdocs", config_path, site_dir, {"HANDBOOK_OFFLINE": "true"})
+OFFLINE_ENGINE = "mkdocs"  # the offline plugin's search index for file:// is Material's
+OFFLINE_ENV = {"HANDBOOK_OFFLINE": "true"}
+
+
+def check_offline_site(site_dir: Path) -> None:
+    """The offline site must carry its inlined search index (the offline plugin's work)."""
     if not (site_dir / "search" / "search_index.js").is_file():
         raise BuildFailed(
             "the offline copy would have no search: add the offline plugin to mkdocs.yml's "
             "`plugins:` as `- offline:` with `enabled: !ENV [HANDBOOK_OFFLINE, false]`"
         )
+
+
+def build_offline_site(catalog: Catalog, build_dir: Path, site_dir: Path) -> None:
+    """The site for file:// into site_dir, generated in build_dir (e.g. build/offline/)."""
+    config_path = generate_tree(catalog, build_dir, directory_urls=False)
+    run_engine(catalog, OFFLINE_ENGINE, config_path, site_dir, OFFLINE_ENV)
+    check_offline_site(site_dir)
 
 
 def zip_folder(folder: Path, target: Path, epoch: int) -> None:
@@ -59,15 +62,19 @@ def zip_folder(folder: Path, target: Path, epoch: int) -> None:
 
 def write_offline_zip(catalog: Catalog, build_dir: Path, staging: Path, target: Path) -> None:
     """Build the offline site, add the staged PDFs, scan it, and zip it to `target`."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="site-", dir=build_dir) as tmp:
+        build_offline_site(catalog, build_dir, Path(tmp))
+        pack_offline_zip(catalog, Path(tmp), staging, target)
+
+
+def pack_offline_zip(catalog: Catalog, site: Path, staging: Path, target: Path) -> None:
+    """The built offline site plus the staged PDFs, scanned, zipped to `target`."""
     from generator.build import refuse_unsafe_output
     from generator.website.build import source_date_epoch
 
-    build_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="site-", dir=build_dir) as tmp:
-        site = Path(tmp)
-        build_offline_site(catalog, build_dir, site)
-        for pdf in sorted(staging.rglob("*.pdf")):  # downloads work from the folder too
-            (site / pdf.relative_to(staging)).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(pdf, site / pdf.relative_to(staging))
-        refuse_unsafe_output(site, catalog.root)  # the zip holds only what the scan passed
-        zip_folder(site, target, int(source_date_epoch(catalog.root) or 0))
+    for pdf in sorted(staging.rglob("*.pdf")):  # downloads work from the folder too
+        (site / pdf.relative_to(staging)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf, site / pdf.relative_to(staging))
+    refuse_unsafe_output(site, catalog.root)  # the zip holds only what the scan passed
+    zip_folder(site, target, int(source_date_epoch(catalog.root) or 0))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import posixpath
+import re
 import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.outputs import OFFLINE_ZIP
 from generator.safety.scan import scan_output
 from generator.website.engines import zensical_command
 from generator.website.serve import rebuild
@@ -19,6 +23,31 @@ def pages(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
 
 
+DOWNLOADS = ("worksheets", "book", OFFLINE_ZIP)
+
+
+def broken_links(site: Path) -> list[tuple[str, str]]:
+    """(page, link) for every relative href or src in a page that leads to no file (PDFs and
+    the offline zip are left out: a --no-pdf build has none; their folder must exist)."""
+    broken = []
+    for page in pages(site):
+        text = html.unescape((site / page).read_text(encoding="utf-8"))
+        for link in set(re.findall(r'(?:href|src)="([^"]*)"', text)):
+            path = link.split("#", 1)[0].split("?", 1)[0]
+            if not path or re.match(r"^[a-z][a-z0-9+.-]*:", path):  # anchors, other hosts
+                continue
+            target = (site / posixpath.dirname(page) / path).resolve()
+            if target.suffix in (".pdf", ".zip"):  # a download: where the build puts them
+                top = site.resolve()
+                if target.is_relative_to(top) and target.relative_to(top).parts[0] in DOWNLOADS:
+                    continue
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append((page, link))
+    return sorted(broken)
+
+
 def test_both_engines_build_the_default_catalog_to_the_same_pages(repo_copy: Path) -> None:
     zensical_command()  # installed: the project depends on it
     # `handbook build` runs the safety scan before publishing: exit 0 means it passed.
@@ -28,6 +57,10 @@ def test_both_engines_build_the_default_catalog_to_the_same_pages(repo_copy: Pat
     zensical_site = build(repo_copy, "--engine", "zensical")
     assert len(pages(kept)) > 20
     assert pages(zensical_site) == pages(kept)
+    # Every link between pages and to downloads works in both (Zensical rewrites raw-HTML links
+    # from the page's source folder; the generator writes them so for it).
+    assert not broken_links(kept)
+    assert not broken_links(zensical_site)
     assert (zensical_site / "search.json").is_file()  # Zensical's own search index
     assert (zensical_site / "catalog.json").read_bytes() == (kept / "catalog.json").read_bytes()
     # Each engine's scripts are allowed only for its own build: the allow-list is not a union.

@@ -31,7 +31,7 @@ def zensical_build(root: Path) -> tuple[Catalog, Path]:
     """Generate the docs tree and build it with `zensical build --strict`; returns the site."""
     catalog = check_repository(root).catalog
     assert catalog is not None
-    config = generate_docs(catalog, root / "build")
+    config = generate_docs(catalog, root / "build", source_links=True).config_path
     text = config.read_text().replace("site_dir: ../site", "site_dir: zensical-site")
     config.write_text(text)
     result = subprocess.run(

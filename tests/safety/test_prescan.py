@@ -1,0 +1,39 @@
+"""The prescan: pages scanned while the engine writes them may skip the final scan only while
+their bytes are unchanged; everything else is still scanned in full."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from generator.resources import theme_overrides
+from generator.safety.scan import prescan, scan_output
+from tests.website.sitetools import build
+
+
+def test_prescan_saves_only_pages_that_stay_as_scanned(repo_copy: Path) -> None:
+    site = build(repo_copy)
+    overrides = [theme_overrides(repo_copy)]
+    done = repo_copy / "done"
+    hostile = site / "smart/index.html"
+    hostile.write_text(hostile.read_text().replace("</body>", "<script>alert(1)</script></body>"))
+    threading.Timer(3.0, done.touch).start()  # the "engine" finishes after a while
+    passed = prescan(site, done, theme_dirs=overrides)
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    assert passed and set(passed) <= pages
+    assert "smart/index.html" not in passed  # a page with findings is never skipped
+    assert len(passed) == len(pages) - 1
+    found = scan_output(site, theme_dirs=overrides, passed=passed)
+    assert [f.file for f in found] == ["smart/index.html"]
+    # A page changed after it passed is scanned again, as are files that are not pages.
+    page = site / "tags/index.html"
+    page.write_text(page.read_text().replace("</body>", '<img src=x onerror="alert(1)"></body>'))
+    (site / "extra.js").write_text("alert(1)")
+    found = scan_output(site, theme_dirs=overrides, passed=passed)
+    assert {f.file for f in found} == {"smart/index.html", "tags/index.html", "extra.js"}
+
+
+def test_prescan_stops_at_once_when_the_engine_is_done(tmp_path: Path) -> None:
+    (tmp_path / "done").touch()
+    (tmp_path / "page.html").write_text("<p>hi</p>")
+    assert prescan(tmp_path, tmp_path / "done") == {}
