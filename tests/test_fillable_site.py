@@ -53,3 +53,6 @@ def test_the_typed_returns_template_is_published_beside_the_worksheets(tmp_path:
     header = published.splitlines()[0]
     assert header.startswith('"source","sheet_kind"')
     assert "goal.alpha." in header  # the minimal catalog's goal
+    page = (site / "worksheets/index.html").read_text()
+    assert 'href="returns-template.csv"' in page  # the page is worksheets/index.html
+    assert EN["site.worksheets.returns_download"] in visible_text(page)

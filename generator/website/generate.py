@@ -21,6 +21,7 @@ from generator.outputs import (
     BOOKLETS,
     FORM_KINDS,
     OFFLINE_ZIP,
+    RETURNS_TEMPLATE,
     WorksheetFile,
     book_path,
     worksheet_files,
@@ -380,6 +381,7 @@ class _Renderer:
             "papers": org.paper,
             "book_files": [(paper, book_path(org.language, paper)) for paper in org.paper],
             "offline_zip": OFFLINE_ZIP,
+            "returns_template": RETURNS_TEMPLATE,
         }
 
         def kpi_table(kpis: list[Kpi]) -> Markup:  # a plain function: the sandbox calls it
