@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from jinja2 import TemplateError
 from weasyprint.formatting_structure import boxes
 
+from generator.book.links import page_slot
 from generator.book.plan import Book, plan_book
 from generator.catalog.model import Catalog
 from generator.outputs import book_path
@@ -26,6 +28,9 @@ Progress = Callable[[int, int, str], None]
 # A last page whose text fills less than this share of its height is "near-empty": the book
 # is laid out again with the last chapter run on after the one before (see book.css, tight).
 NEAR_EMPTY = 0.2
+# Page-number slots (links.page_slot) are laid out holding zeros, as many as the longest page
+# number needs; the numbers are written in afterwards (`number_pages`).
+SLOT = re.compile(r'(<span class="hb-pn" data-ref="[^"]*"(?: data-align="end")?>)(</span>)')
 
 
 def book_css(catalog: Catalog) -> str:
@@ -54,6 +59,71 @@ def filled_share(page: Any) -> float:
     return max(0.0, (max(bottoms, default=top) - top) / height) if height else 1.0
 
 
+def digits_for(book: Book) -> int:
+    """A generous guess of the page count's digits (a goal page rarely runs past two pages)."""
+    return len(str(3 * len(book.pages) + 9))
+
+
+def anchor_pages(document: Any) -> dict[str, int]:
+    """Each anchor (id) of a laid-out document and the number of the page it lies on."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for name in page.anchors:
+            pages.setdefault(name, number)
+    return pages
+
+
+def number_pages(document: Any) -> None:
+    """Write every anchor's page number into the slots that refer to it, in place.
+
+    This replaces target-counter(), for which WeasyPrint lays every page with a reference
+    out twice. The slots were laid out holding zeros as wide as the longest number, and
+    Lato's digits are tabular, so a number is exactly as wide as its digits: a shorter one
+    gives back the rest, which the line closes up (a reference in running text) or which
+    stays before the number (a right-aligned contents entry). No line breaks anew.
+    """
+    pages = anchor_pages(document)
+    for page in document.pages:
+        for line in page._page_box.descendants():  # WeasyPrint's laid-out boxes
+            if not isinstance(line, boxes.LineBox):
+                continue
+            for box in [b for b in line.descendants() if _is_slot(b)]:
+                name = box.element.get("data-ref", "").removeprefix("#")
+                number = pages.get(name) or pages.get(name.split("--")[0])
+                _fill(line, box, str(number) if number else "")
+
+
+def _is_slot(box: Any) -> bool:
+    return (
+        isinstance(box, boxes.TextBox)
+        and box.element_tag == "span"
+        and box.element.get("class") == "hb-pn"
+    )
+
+
+def _fill(line: Any, box: Any, text: str) -> None:
+    """Put `text` in a slot's place; close up the line after it (or align it to the end)."""
+    if len(text) > len(box.text):
+        raise ValueError(f"page {text} needs more than {len(box.text)} digits")
+    shift = box.width * (len(box.text) - len(text)) / len(box.text)
+    box.text = box.pango_layout.text = text  # drawing shapes the layout from .text
+    if not shift or box.style["direction"] != "ltr":
+        return  # right to left: the room given back stays where it is
+    if box.element.get("data-align") == "end":
+        box.position_x += shift
+        box.width -= shift
+        return
+    end = box.position_x + box.width
+    for other in line.descendants():
+        if other is box or other is line:
+            continue
+        if other.position_x >= end - 0.01:  # after the slot: closes up
+            other.position_x -= shift
+        elif isinstance(other, boxes.InlineBox) and other.position_x + other.margin_width() >= end:
+            other.width -= shift  # holds the slot (its link and span): as much narrower
+    box.width -= shift
+
+
 class BookRenderer:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -63,10 +133,11 @@ class BookRenderer:
         self.template = env.get_template("book.html")
         self.date = edition_date(catalog.root)
 
-    def html(self, paper: str, tight: bool) -> str:
+    def html(self, paper: str, tight: bool, digits: int | None = None) -> str:
+        """The book's HTML, its page-number slots holding `digits` zeros (default: a guess)."""
         org = self.catalog.organization
         try:
-            return render_bounded(
+            html = render_bounded(
                 self.template,
                 org=org,
                 ui=self.catalog.ui,
@@ -76,15 +147,27 @@ class BookRenderer:
                 date=self.date,
                 tight=tight,
                 logo_url=org.logo.as_uri(),
+                slot=page_slot,
             )
         except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
             raise BuildFailed(f"the book template failed: {type(exc).__name__}: {exc}") from exc
+        zeros = "0" * (digits or digits_for(self.book))
+        return SLOT.sub(lambda m: m[1] + zeros + m[2], html)
+
+    def layout(self, paper: str, tight: bool, key: str) -> Any:
+        """One layout with its page numbers written in (a second only if the guess was short)."""
+        document = self.pdf.layout(self.html(paper, tight), paper, key)
+        digits = len(str(len(document.pages)))
+        if digits > digits_for(self.book):
+            document = self.pdf.layout(self.html(paper, tight, digits), paper, key)
+        number_pages(document)
+        return document
 
     def write(self, paper: str, target: Path, key: str) -> None:
         """Lay out; if the last page would hold only a few lines, lay out tight; then save."""
-        document = self.pdf.layout(self.html(paper, tight=False), paper, key)
+        document = self.layout(paper, False, key)
         if len(document.pages) > 2 and filled_share(document.pages[-1]) < NEAR_EMPTY:
-            tight = self.pdf.layout(self.html(paper, tight=True), paper, key)
+            tight = self.layout(paper, True, key)
             if len(tight.pages) < len(document.pages):
                 document = tight
         self.pdf.save(document, paper, target, key)
