@@ -26,6 +26,7 @@ class BuildSettings:
     fillable: bool = False
     engine: str = "mkdocs"  # or "zensical" (generator/website/engines.py)
     offline: bool = True  # the offline copy: site/handbook-offline.zip
+    book: bool = True  # site/book/ (off only to measure what the book costs: benchmarks/book.py)
 
 
 def build_into(
@@ -50,9 +51,13 @@ def build_into(
             cache_dir=settings.root / ".cache" / "worksheets",
             progress=progress,
         )
-        render_book(
-            catalog, staging, cache_dir=settings.root / ".cache" / "book", progress=book_progress
-        )
+        if settings.book:
+            render_book(
+                catalog,
+                staging,
+                cache_dir=settings.root / ".cache" / "book",
+                progress=book_progress,
+            )
     if settings.offline:  # after the PDFs: the zip carries them too
         from generator.website.offline import write_offline_zip
 
