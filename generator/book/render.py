@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError
+from markupsafe import Markup
 from weasyprint.formatting_structure import boxes
 
 from generator.book.links import page_slot
@@ -28,14 +29,16 @@ Progress = Callable[[int, int, str], None]
 # A last page whose text fills less than this share of its height is "near-empty": the book
 # is laid out again with the last chapter run on after the one before (see book.css, tight).
 NEAR_EMPTY = 0.2
+TAIL = 2  # the chapters laid out again, tight: the last one and the one it runs on after
 # Page-number slots (links.page_slot) are laid out holding zeros, as many as the longest page
 # number needs; the numbers are written in afterwards (`number_pages`).
 SLOT = re.compile(r'(<span class="hb-pn" data-ref="[^"]*"(?: data-align="end")?>)(</span>)')
 
 
 def book_css(catalog: Catalog) -> str:
-    """book.css with its one UI string ("p." before a page number) as an escaped CSS string."""
+    """book.css with its UI strings ("p." before a page number, "Page") as escaped CSS strings."""
     css = BOOK_CSS.read_text(encoding="utf-8")
+    css = css.replace('"PAGE_LABEL "', css_string(catalog.ui("worksheet.page") + " "))
     return "\n" + css.replace('"PAGE_REF "', css_string(catalog.ui("book.page_ref") + " "))
 
 
@@ -133,16 +136,26 @@ class BookRenderer:
         self.template = env.get_template("book.html")
         self.date = edition_date(catalog.root)
 
-    def html(self, paper: str, tight: bool, digits: int | None = None) -> str:
-        """The book's HTML, its page-number slots holding `digits` zeros (default: a guess)."""
+    def html(
+        self, paper: str, tight: bool, digits: int | None = None, first_page: int = 1
+    ) -> str:
+        """The book's HTML, its page-number slots holding `digits` zeros (default: a guess).
+
+        first_page > 1: only its last chapters (`TAIL`), numbered from first_page, carrying
+        the running headers the cover would have set (see `tightened`).
+        """
         org = self.catalog.organization
+        tail = first_page > 1
+        pages = self.book.pages[-TAIL:] if tail else self.book.pages
         try:
             html = render_bounded(
                 self.template,
                 org=org,
                 ui=self.catalog.ui,
                 toc=self.book.toc,
-                pages=self.book.pages,
+                pages=pages,
+                front=not tail,
+                carry=self._carry(pages[0].key, first_page) if tail else "",
                 paper=paper,
                 date=self.date,
                 tight=tight,
@@ -154,23 +167,45 @@ class BookRenderer:
         zeros = "0" * (digits or digits_for(self.book))
         return SLOT.sub(lambda m: m[1] + zeros + m[2], html)
 
-    def layout(self, paper: str, tight: bool, key: str) -> Any:
-        """One layout with its page numbers written in (a second only if the guess was short)."""
-        document = self.pdf.layout(self.html(paper, tight), paper, key)
-        digits = len(str(len(document.pages)))
-        if digits > digits_for(self.book):
-            document = self.pdf.layout(self.html(paper, tight, digits), paper, key)
-        number_pages(document)
-        return document
+    def _carry(self, key: str, first_page: int) -> Markup:
+        """CSS for a tail laid out alone: its page numbers and the cover's running headers."""
+        org = self.catalog.organization
+        strings = f"program {css_string(org.program_name)}, org {css_string(org.name)}"
+        return Markup(  # css_string escapes every character a style element could end on
+            f"@page :first {{ counter-reset: page {first_page}; }}\n"
+            f"#{key} {{ string-set: {strings}; }}\n"
+        )
 
     def write(self, paper: str, target: Path, key: str) -> None:
-        """Lay out; if the last page would hold only a few lines, lay out tight; then save."""
-        document = self.layout(paper, False, key)
+        """Lay out once; if the last page would hold only a few lines, lay the last chapters
+        out again, tight; write the page numbers in; save."""
+        digits = digits_for(self.book)
+        document = self.pdf.layout(self.html(paper, False), paper, key)
+        if len(str(len(document.pages))) > digits:  # the guess was short: room for all
+            digits = len(str(len(document.pages)))
+            document = self.pdf.layout(self.html(paper, False, digits), paper, key)
         if len(document.pages) > 2 and filled_share(document.pages[-1]) < NEAR_EMPTY:
-            tight = self.layout(paper, True, key)
-            if len(tight.pages) < len(document.pages):
-                document = tight
+            document = self.tightened(document, paper, key, digits)
+        number_pages(document)
         self.pdf.save(document, paper, target, key)
+
+    def tightened(self, document: Any, paper: str, key: str, digits: int) -> Any:
+        """The book with its last chapter run on after the one before, if that saves a page.
+
+        Everything before the second-to-last chapter stays as laid out; only that chapter
+        and the last one are laid out again, as a document of their own whose pages replace
+        the old ones (links resolve by anchor name across the pages of the whole book).
+        """
+        start = anchor_pages(document).get(self.book.pages[-TAIL].key, 0)
+        if len(self.book.pages) <= TAIL or start < 2:
+            return document
+        html = self.html(paper, True, digits, first_page=start)
+        tail = self.pdf.layout(html, paper, key)
+        if anchor_pages(tail).get(self.book.pages[-TAIL].key) != 1:  # an override's template
+            tail = self.pdf.layout(self.html(paper, True, digits), paper, key)
+            start = 1
+        pages = document.pages[: start - 1] + tail.pages
+        return document.copy(pages) if len(pages) < len(document.pages) else document
 
     def render(self, paper: str, out_dir: Path, cache_dir: Path | None) -> Path:
         path = book_path(self.catalog.organization.language, paper)
