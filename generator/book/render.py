@@ -136,9 +136,7 @@ class BookRenderer:
         self.template = env.get_template("book.html")
         self.date = edition_date(catalog.root)
 
-    def html(
-        self, paper: str, tight: bool, digits: int | None = None, first_page: int = 1
-    ) -> str:
+    def html(self, paper: str, tight: bool, digits: int | None = None, first_page: int = 1) -> str:
         """The book's HTML, its page-number slots holding `digits` zeros (default: a guess).
 
         first_page > 1: only its last chapters (`TAIL`), numbered from first_page, carrying
