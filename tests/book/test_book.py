@@ -62,10 +62,11 @@ def test_page_count_and_paper_sizes(books: Path, default_catalog: Catalog) -> No
     assert "/StructTreeRoot" in a4.trailer["/Root"]  # tagged for screen readers
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])  # Letter: the last chapters run on
 def test_contents_list_every_page_title_with_its_page_number(
-    books: Path, default_catalog: Catalog
+    books: Path, default_catalog: Catalog, paper: str
 ) -> None:
-    texts = page_texts(pdf(books, default_catalog))
+    texts = page_texts(pdf(books, default_catalog, paper))
     contents = "\n".join(texts[1:4])
     book = plan_book(default_catalog)
     entries = []
@@ -142,6 +143,31 @@ def test_internal_links_land_on_a_page_of_the_book(books: Path, default_catalog:
 def test_cross_references_print_page_numbers(books: Path, default_catalog: Catalog) -> None:
     text = pdf_text(pdf(books, default_catalog))
     assert re.search(re.escape(default_catalog.ui("book.page_ref")) + r" \d+\)", text)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_cross_references_name_the_page_their_target_starts_on(
+    books: Path, default_catalog: Catalog, paper: str
+) -> None:
+    texts = page_texts(pdf(books, default_catalog, paper))
+    ref = re.escape(default_catalog.ui("book.page_ref"))
+    checked = 0
+    for goal in default_catalog.goals:  # goal cards and related goals: "Title (p. 12)"
+        pattern = re.escape(squeeze(goal.title)) + r"\(" + ref + r"(\d+)\)"
+        for number in re.findall(pattern, squeeze("".join(texts))):
+            header = next(line for line in texts[int(number) - 1].splitlines() if line.strip())
+            assert squeeze(header).endswith(squeeze(goal.title)), (goal.title, number)  # its h1
+            checked += 1
+    assert checked > len(default_catalog.goals)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_every_page_after_the_cover_carries_its_number(
+    books: Path, default_catalog: Catalog, paper: str
+) -> None:
+    label = default_catalog.ui("worksheet.page")
+    for number, text in enumerate(page_texts(pdf(books, default_catalog, paper))[1:], 2):
+        assert re.search(rf"{re.escape(label)} {number}\s*$", text), number
 
 
 def test_fonts_are_embedded(books: Path, default_catalog: Catalog) -> None:
