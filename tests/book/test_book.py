@@ -14,6 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
+from generator.book import render
 from generator.book.plan import plan_book
 from generator.book.render import BookRenderer, render_book
 from generator.catalog.model import Catalog
@@ -168,6 +169,14 @@ def test_every_page_after_the_cover_carries_its_number(
     label = default_catalog.ui("worksheet.page")
     for number, text in enumerate(page_texts(pdf(books, default_catalog, paper))[1:], 2):
         assert re.search(rf"{re.escape(label)} {number}\s*$", text), number
+
+
+def test_a_short_guess_of_the_page_count_lays_the_book_out_again(
+    books: Path, default_catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render, "digits_for", lambda _book: 1)  # slots too narrow for "48"
+    (path,) = render_book(default_catalog, tmp_path, papers=("a4",))
+    assert page_texts(path) == page_texts(pdf(books, default_catalog))
 
 
 def test_fonts_are_embedded(books: Path, default_catalog: Catalog) -> None:
