@@ -108,6 +108,20 @@ def test_site_page_titles_are_all_in_the_contents(books: Path, default_catalog: 
         assert title.replace("&amp;", "&") in contents, title
 
 
+def test_a_large_catalog_book_still_holds_every_goal_page(
+    default_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.book.links import page_key
+    from generator.website import generate
+
+    monkeypatch.setattr(generate, "NAV_GOAL_LIMIT", 10)  # the site's nav lists audiences only
+    book = plan_book(default_catalog)
+    titles = [c.title.unescape() for e in book.toc for c in e.children]
+    for goal in default_catalog.goals:
+        assert page_key(generate.goal_page(goal)) in {p.key for p in book.pages}
+        assert goal.title in titles
+
+
 def test_evidence_urls_are_printed(books: Path, default_catalog: Catalog) -> None:
     text = squeeze(pdf_text(pdf(books, default_catalog)))
     urls = [e.source.url for g in default_catalog.goals for e in g.evidence if e.source.url]
