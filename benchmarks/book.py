@@ -47,24 +47,24 @@ def _cold(root: Path, code_or_args: list[str]) -> tuple[float, float]:
     return wall, cpu
 
 
-def _best(runs: list[tuple[float, float]]) -> tuple[float, float]:
-    """The least disturbed run's times: other work on the machine only ever adds to them."""
-    return min(wall for wall, _ in runs), min(cpu for _, cpu in runs)
-
-
 def build_ratio(root: Path, repeat: int) -> None:
-    """Full builds with and without the book, alternated so both see the same machine."""
-    runs: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
-    for _ in range(repeat):
-        for book in (False, True):
-            runs[book].append(_cold(root, ["-c", BUILD % book, str(root)]))
-            print(f"  run {'with' if book else 'without'} book: %.1f s wall, %.1f s CPU"
-                  % runs[book][-1], flush=True)  # fmt: skip
-    (wall0, cpu0), (wall1, cpu1) = _best(runs[False]), _best(runs[True])
-    print(f"{'default build (best)':<22}{'wall s':>9}{'CPU s':>9}")
-    print(f"{'without book':<22}{wall0:>9.1f}{cpu0:>9.1f}")
-    print(f"{'with book':<22}{wall1:>9.1f}{cpu1:>9.1f}")
-    print(f"{'book adds':<22}{wall1 / wall0 - 1:>9.0%}{cpu1 / cpu0 - 1:>9.0%}   (target <= 25%)")
+    """Full builds without and with the book, one right after the other, `repeat` pairs.
+
+    On a shared machine the load changes between runs, so each pair gives its own ratio and
+    the median pair is the result (two runs far apart can differ by a third).
+    """
+    pairs = []
+    print(f"{'default build':<22}{'wall s':>9}{'CPU s':>9}{'book adds wall':>16}{'CPU':>7}")
+    for n in range(1, repeat + 1):
+        (wall0, cpu0), (wall1, cpu1) = (
+            _cold(root, ["-c", BUILD % book, str(root)]) for book in (False, True)
+        )
+        pairs.append((wall1 / wall0 - 1, cpu1 / cpu0 - 1))
+        print(f"{f'pair {n}: without book':<22}{wall0:>9.1f}{cpu0:>9.1f}")
+        print(f"{f'pair {n}: with book':<22}{wall1:>9.1f}{cpu1:>9.1f}"
+              f"{pairs[-1][0]:>16.0%}{pairs[-1][1]:>7.0%}", flush=True)  # fmt: skip
+    wall, cpu = (sorted(values)[len(values) // 2] for values in zip(*pairs))
+    print(f"{'median pair':<40}{wall:>16.0%}{cpu:>7.0%}   (target <= 25%)")
 
 
 def per_goal(tmp: Path, goals: list[int], paper: str) -> None:
