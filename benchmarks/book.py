@@ -63,7 +63,7 @@ def build_ratio(root: Path, repeat: int) -> None:
         print(f"{f'pair {n}: without book':<22}{wall0:>9.1f}{cpu0:>9.1f}")
         print(f"{f'pair {n}: with book':<22}{wall1:>9.1f}{cpu1:>9.1f}"
               f"{pairs[-1][0]:>16.0%}{pairs[-1][1]:>7.0%}", flush=True)  # fmt: skip
-    wall, cpu = (sorted(values)[len(values) // 2] for values in zip(*pairs))
+    wall, cpu = (sorted(values)[len(values) // 2] for values in zip(*pairs, strict=True))
     print(f"{'median pair':<40}{wall:>16.0%}{cpu:>7.0%}   (target <= 25%)")
 
 
