@@ -28,6 +28,7 @@ class BuildSettings:
     fillable: bool = False
     engine: str = "mkdocs"  # or "zensical" (generator/website/engines.py)
     offline: bool = True  # the offline copy: site/handbook-offline.zip
+    book: bool = True  # site/book/ (off only to measure what the book costs: benchmarks/book.py)
 
 
 def _write_returns_template(catalog: Catalog, staging: Path) -> None:
@@ -87,9 +88,13 @@ def _render_pdfs(
             cache_dir=settings.root / ".cache" / "worksheets",
             progress=progress,
         )
-        render_book(
-            catalog, staging, cache_dir=settings.root / ".cache" / "book", progress=book_progress
-        )
+        if settings.book:
+            render_book(
+                catalog,
+                staging,
+                cache_dir=settings.root / ".cache" / "book",
+                progress=book_progress,
+            )
         _write_returns_template(catalog, staging)
 
 

@@ -4,8 +4,8 @@ Each page becomes a section of one HTML document, so every `id` is prefixed with
 (two goal pages both have a "why-it-matters" heading), and every link is resolved the way a
 browser would on the site, then turned into what paper can show:
 
-- a page of the book (with or without `#fragment`): an in-document link whose page number the
-  print stylesheet adds (`target-counter`);
+- a page of the book (with or without `#fragment`): an in-document link ending in a page-number
+  slot (`page_slot`) that render.py fills in after layout;
 - http(s) and mailto: kept, and the address printed after the text (`data-url`);
 - a file of the site (a worksheet PDF): its path as text, since paper cannot open it;
 - anything else: its text only, recorded in `unresolved`.
@@ -31,6 +31,13 @@ def page_key(md_path: str) -> str:
     return "p-" + md_path.removesuffix(".md").replace("/", "-")
 
 
+def page_slot(href: str, align: str = "") -> Markup:
+    """Where the page number of an in-book link goes (render.py fills it in after layout);
+    align="end": the number ends where its slot does (the contents' column of numbers)."""
+    attributes = f' data-align="{escape(align)}"' if align else ""
+    return Markup(f'<span class="hb-pn" data-ref="{escape(href)}"{attributes}></span>')
+
+
 def readable_url(url: str) -> str:
     """An address as a reader types it: mailto: dropped (the rest is printed as it is)."""
     return url.removeprefix("mailto:")
@@ -46,6 +53,7 @@ class Relinker(HTMLParser):
         self.out: list[str] = []
         self.unresolved: list[str] = []
         self._link: str | None = None  # the open <a> as written: "a", "span" or "" (a file)
+        self._slot: str | None = None  # the open <a>'s in-book target, if it prints a page
 
     def rewrite(self, html: str) -> Markup:
         self.feed(html)
@@ -81,6 +89,8 @@ class Relinker(HTMLParser):
         values["href"] = value
         if kind == "page":
             classes.append("hb-xref")
+            if "hb-tag" not in classes:  # a tag's index entry is named, not paged
+                self._slot = value
         else:
             values["data-url"] = readable_url(value)
             classes.append("hb-ext")
@@ -115,6 +125,9 @@ class Relinker(HTMLParser):
             tag, self._link = self._link, None
             if not tag:
                 return
+            if self._slot is not None:
+                self.out.append(page_slot(self._slot))
+                self._slot = None
         elif self._link == "":
             return
         self.out.append(f"</{tag}>")

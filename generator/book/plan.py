@@ -78,7 +78,7 @@ def _toc(nav: list[Any]) -> list[TocEntry]:
 def plan_book(catalog: Catalog) -> Book:
     """Every page of the site, in navigation order, as HTML ready for the book template."""
     sources = render_pages(catalog)
-    nav = _home_title(catalog, _nav(catalog, sources))
+    nav = _home_title(catalog, _nav(catalog, sources, every_goal=True))  # large catalogs too
     urls = {page_url(md): page_key(md) for md in sources}
     pages: list[BookPage] = []
     unresolved: list[str] = []

@@ -407,7 +407,9 @@ def html_text(text: str) -> str:
     return str(Markup.escape(text))
 
 
-def _nav(catalog: Catalog, pages: dict[str, str]) -> list[Any]:
+def _nav(catalog: Catalog, pages: dict[str, str], every_goal: bool = False) -> list[Any]:
+    """The site's navigation; every_goal: goal pages listed even in the large-catalog layout
+    (the book follows this order and must hold every page)."""
     ui = catalog.ui
     title = html_text
 
@@ -418,7 +420,7 @@ def _nav(catalog: Catalog, pages: dict[str, str]) -> list[Any]:
         goals = catalog.goals_for(audience)
         if goals:
             section = [{title(ui("site.nav.overview")): audience_page(audience)}]
-            if not large_catalog(catalog):  # else goals are reached from the audience page
+            if every_goal or not large_catalog(catalog):  # else reached from the audience page
                 section += [{title(g.title): goal_page(g)} for g in goals]
             nav.append({title(ui(f"site.audience.{audience}.title")): section})
     nav.append({title(catalog.measurement.title): "measuring.md"})

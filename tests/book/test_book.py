@@ -14,6 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
+from generator.book import render
 from generator.book.plan import plan_book
 from generator.book.render import BookRenderer, render_book
 from generator.catalog.model import Catalog
@@ -62,10 +63,11 @@ def test_page_count_and_paper_sizes(books: Path, default_catalog: Catalog) -> No
     assert "/StructTreeRoot" in a4.trailer["/Root"]  # tagged for screen readers
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])  # Letter: the last chapters run on
 def test_contents_list_every_page_title_with_its_page_number(
-    books: Path, default_catalog: Catalog
+    books: Path, default_catalog: Catalog, paper: str
 ) -> None:
-    texts = page_texts(pdf(books, default_catalog))
+    texts = page_texts(pdf(books, default_catalog, paper))
     contents = "\n".join(texts[1:4])
     book = plan_book(default_catalog)
     entries = []
@@ -106,6 +108,20 @@ def test_site_page_titles_are_all_in_the_contents(books: Path, default_catalog: 
         assert title.replace("&amp;", "&") in contents, title
 
 
+def test_a_large_catalog_book_still_holds_every_goal_page(
+    default_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.book.links import page_key
+    from generator.website import generate
+
+    monkeypatch.setattr(generate, "NAV_GOAL_LIMIT", 10)  # the site's nav lists audiences only
+    book = plan_book(default_catalog)
+    titles = [c.title.unescape() for e in book.toc for c in e.children]
+    for goal in default_catalog.goals:
+        assert page_key(generate.goal_page(goal)) in {p.key for p in book.pages}
+        assert goal.title in titles
+
+
 def test_evidence_urls_are_printed(books: Path, default_catalog: Catalog) -> None:
     text = squeeze(pdf_text(pdf(books, default_catalog)))
     urls = [e.source.url for g in default_catalog.goals for e in g.evidence if e.source.url]
@@ -142,6 +158,39 @@ def test_internal_links_land_on_a_page_of_the_book(books: Path, default_catalog:
 def test_cross_references_print_page_numbers(books: Path, default_catalog: Catalog) -> None:
     text = pdf_text(pdf(books, default_catalog))
     assert re.search(re.escape(default_catalog.ui("book.page_ref")) + r" \d+\)", text)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_cross_references_name_the_page_their_target_starts_on(
+    books: Path, default_catalog: Catalog, paper: str
+) -> None:
+    texts = page_texts(pdf(books, default_catalog, paper))
+    ref = re.escape(default_catalog.ui("book.page_ref"))
+    checked = 0
+    for goal in default_catalog.goals:  # goal cards and related goals: "Title (p. 12)"
+        pattern = re.escape(squeeze(goal.title)) + r"\(" + ref + r"(\d+)\)"
+        for number in re.findall(pattern, squeeze("".join(texts))):
+            header = next(line for line in texts[int(number) - 1].splitlines() if line.strip())
+            assert squeeze(header).endswith(squeeze(goal.title)), (goal.title, number)  # its h1
+            checked += 1
+    assert checked > len(default_catalog.goals)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_every_page_after_the_cover_carries_its_number(
+    books: Path, default_catalog: Catalog, paper: str
+) -> None:
+    label = default_catalog.ui("worksheet.page")
+    for number, text in enumerate(page_texts(pdf(books, default_catalog, paper))[1:], 2):
+        assert re.search(rf"{re.escape(label)} {number}\s*$", text), number
+
+
+def test_a_short_guess_of_the_page_count_lays_the_book_out_again(
+    books: Path, default_catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render, "digits_for", lambda _book: 1)  # slots too narrow for "48"
+    (path,) = render_book(default_catalog, tmp_path, papers=("a4",))
+    assert page_texts(path) == page_texts(pdf(books, default_catalog))
 
 
 def test_fonts_are_embedded(books: Path, default_catalog: Catalog) -> None:
