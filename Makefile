@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test workers: one per core (`make test TEST_JOBS=0` runs the tests in one process).
+TEST_JOBS ?= auto
 
 .PHONY: setup runtime-deps system-deps site serve validate test lint typecheck pytest bench clean
 
@@ -62,7 +64,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 pytest: setup system-deps
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_JOBS) --dist loadfile
 
 test: lint typecheck pytest
 
