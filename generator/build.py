@@ -61,6 +61,7 @@ def build_into(
         passed = build_site(
             catalog, build_dir, staging, settings.engine, offline_site, prescan=True
         )
+        _write_returns_template(catalog, staging)  # a download the worksheets page links
         _render_pdfs(catalog, settings, staging, progress, book_progress)
         if offline_site is not None:
             from generator.website.offline import pack_offline_zip
@@ -95,7 +96,6 @@ def _render_pdfs(
                 cache_dir=settings.root / ".cache" / "book",
                 progress=book_progress,
             )
-        _write_returns_template(catalog, staging)
 
 
 def refuse_unsafe_output(

@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from generator.catalog.model import Catalog
+from generator.outputs import RETURNS_TEMPLATE
 from generator.problems import BuildFailed
 from generator.website.build import generate_tree, run_engine
 
@@ -69,12 +70,13 @@ def write_offline_zip(catalog: Catalog, build_dir: Path, staging: Path, target: 
 
 
 def pack_offline_zip(catalog: Catalog, site: Path, staging: Path, target: Path) -> None:
-    """The built offline site plus the staged PDFs, scanned, zipped to `target`."""
+    """The built offline site plus the staged downloads, scanned, zipped to `target`."""
     from generator.build import refuse_unsafe_output
     from generator.website.build import source_date_epoch
 
-    for pdf in sorted(staging.rglob("*.pdf")):  # downloads work from the folder too
-        (site / pdf.relative_to(staging)).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(pdf, site / pdf.relative_to(staging))
+    downloads = [*staging.rglob("*.pdf"), staging / RETURNS_TEMPLATE]
+    for file in sorted(f for f in downloads if f.is_file()):  # downloads work offline too
+        (site / file.relative_to(staging)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, site / file.relative_to(staging))
     refuse_unsafe_output(site, catalog.root)  # the zip holds only what the scan passed
     zip_folder(site, target, int(source_date_epoch(catalog.root) or 0))

@@ -53,6 +53,7 @@ def test_zip_holds_every_page_as_a_file_and_the_inlined_search_index(
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert {n.removeprefix("handbook/") for n in names} == files
     assert {"index.html", "search/search_index.js", "tags.html", "worksheets.html"} <= files
+    assert "worksheets/returns-template.csv" in files  # the worksheets page's one non-PDF download
     assert all(f"goals/{g.audience}/{g.id}.html" in files for g in catalog.goals)
     index = (folder / "search/search_index.js").read_text()
     assert index.startswith("var __index = {")
