@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -165,6 +166,21 @@ paper_option = click.option(
 )
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_folder_option(default: str, help: str) -> Callable[[F], F]:
+    """`-o/--output`: the folder a command writes its PDFs to."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=help,
+    )
+
+
 @main.command()
 @root_option
 @click.option(
@@ -275,14 +291,7 @@ def serve(root: Path, host: str, port: int, engine: str) -> None:
     "calendars/program-team.ics.",
 )
 @paper_option
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("worksheets-out"),
-    show_default=True,
-    help="Folder to write the PDFs to.",
-)
+@output_folder_option("worksheets-out", "Folder to write the PDFs to.")
 def worksheets(
     root: Path,
     goals: tuple[str, ...],
@@ -353,14 +362,7 @@ def worksheets(
 @main.command()
 @root_option
 @paper_option
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("book-out"),
-    show_default=True,
-    help="Folder to write book/handbook-LANG-PAPER.pdf to.",
-)
+@output_folder_option("book-out", "Folder to write book/handbook-LANG-PAPER.pdf to.")
 def book(root: Path, paper: tuple[str, ...], output: Path) -> None:
     """Render only the handbook as a book: every page of the site in one branded PDF."""
     from generator.book.render import render_book

@@ -170,7 +170,7 @@ def check_organization(docs: list[Document], root: Path, out: Findings) -> None:
         if isinstance(primary, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", primary):
             ratio = contrast_ratio(primary, WHITE)
             if ratio < AA_TEXT:
-                on = text_on(primary.lower())
+                on = text_on(primary)
                 drawn = (
                     "the header's text will be black instead"
                     if on == BLACK

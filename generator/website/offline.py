@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import stat
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -61,21 +60,12 @@ def zip_folder(folder: Path, target: Path, epoch: int) -> None:
             archive.writestr(info, path.read_bytes(), compresslevel=None if stored else 9)
 
 
-def write_offline_zip(catalog: Catalog, build_dir: Path, staging: Path, target: Path) -> None:
-    """Build the offline site, add the staged PDFs, scan it, and zip it to `target`."""
-    build_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="site-", dir=build_dir) as tmp:
-        build_offline_site(catalog, build_dir, Path(tmp))
-        pack_offline_zip(catalog, Path(tmp), staging, target)
-
-
 def pack_offline_zip(catalog: Catalog, site: Path, staging: Path, target: Path) -> None:
     """The built offline site plus the staged downloads, scanned, zipped to `target`."""
     from generator.build import refuse_unsafe_output
     from generator.website.build import source_date_epoch
 
-    downloads = [*staging.rglob("*.pdf"), staging / RETURNS_TEMPLATE]
-    for file in sorted(f for f in downloads if f.is_file()):  # downloads work offline too
+    for file in sorted([*staging.rglob("*.pdf"), staging / RETURNS_TEMPLATE]):  # work offline too
         (site / file.relative_to(staging)).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(file, site / file.relative_to(staging))
     refuse_unsafe_output(site, catalog.root)  # the zip holds only what the scan passed
