@@ -7,12 +7,14 @@ import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from generator.atomic import check_replaceable, staged_folder
 from generator.catalog.model import Catalog
 from generator.export import catalog_to_json
 from generator.outputs import OFFLINE_ZIP, RETURNS_TEMPLATE
+from generator.pool import in_background
 from generator.problems import BuildFailed
 from generator.resources import theme_overrides
 
@@ -53,6 +55,9 @@ def build_into(
 
     build_dir = settings.root / "build"
     with ExitStack() as stack:
+        # The book needs only the catalog: it is laid out on the other core from the start,
+        # while the engines and the worksheets take turns on both (benchmarks/book.py).
+        book = stack.enter_context(in_background(partial(_book, catalog, settings, staging)))
         offline_site = None
         if settings.offline:  # built beside the site, packed after the PDFs (the zip has them)
             (build_dir / "offline").mkdir(parents=True, exist_ok=True)
@@ -62,7 +67,11 @@ def build_into(
             catalog, build_dir, staging, settings.engine, offline_site, prescan=True
         )
         _write_returns_template(catalog, staging)  # a download the worksheets page links
-        _render_pdfs(catalog, settings, staging, progress, book_progress)
+        _render_worksheets(catalog, settings, staging, progress)
+        books = book.result()
+        for n, path in enumerate(books, 1):
+            if book_progress:
+                book_progress(n, len(books), path.name)
         if offline_site is not None:
             from generator.website.offline import pack_offline_zip
 
@@ -71,15 +80,10 @@ def build_into(
     refuse_unsafe_output(staging, settings.root, settings.engine, passed)
 
 
-def _render_pdfs(
-    catalog: Catalog,
-    settings: BuildSettings,
-    staging: Path,
-    progress: Progress | None,
-    book_progress: Progress | None,
+def _render_worksheets(
+    catalog: Catalog, settings: BuildSettings, staging: Path, progress: Progress | None
 ) -> None:
     if settings.pdf:
-        from generator.book.render import render_book
         from generator.pdf.render import render_worksheets
 
         render_worksheets(
@@ -89,13 +93,15 @@ def _render_pdfs(
             cache_dir=settings.root / ".cache" / "worksheets",
             progress=progress,
         )
-        if settings.book:
-            render_book(
-                catalog,
-                staging,
-                cache_dir=settings.root / ".cache" / "book",
-                progress=book_progress,
-            )
+
+
+def _book(catalog: Catalog, settings: BuildSettings, staging: Path) -> list[Path]:
+    """The handbook as a book in every paper size (none with --no-pdf)."""
+    if not (settings.pdf and settings.book):
+        return []
+    from generator.book.render import render_book
+
+    return render_book(catalog, staging, cache_dir=settings.root / ".cache" / "book")
 
 
 def refuse_unsafe_output(

@@ -12,9 +12,9 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
-from collections.abc import Callable, Generator, Sequence
-from contextlib import closing
-from typing import Any, TypeVar
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing, contextmanager
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -82,3 +82,66 @@ def pool_list(func: Callable[[T], R], items: Sequence[T], **options: Any) -> lis
     """`pool_map` collected into a list, the pool closed whatever happens."""
     with closing(pool_map(func, items, **options)) as results:
         return list(results)
+
+
+class Background(Generic[R]):
+    """One job running in a forked child while the caller goes on (see `in_background`).
+    Without fork, or on one core, the job runs in this process when its result is asked for."""
+
+    def __init__(self, func: Callable[[], R]) -> None:
+        self._func: Callable[[], R] | None = func
+        self._process: Any = None
+        if "fork" in mp.get_all_start_methods() and cores() > 1:
+            context = mp.get_context("fork")
+            self._receive, send = context.Pipe(duplex=False)
+            self._process = context.Process(target=_run_background, args=(func, send))
+            self._process.start()
+            send.close()  # the child holds the only sending end: a crash reads as end of file
+            self._func = None
+
+    def result(self) -> R:
+        """Wait for the job; its result, or its exception raised here as itself."""
+        if self._func is not None:
+            return self._func()
+        try:
+            kind, value = self._receive.recv()
+        except EOFError:
+            self._process.join()
+            raise RuntimeError(f"a background job died (exit {self._process.exitcode})") from None
+        self._process.join()
+        if kind == "error":
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        """Stop the job if it still runs (the caller failed or was interrupted)."""
+        if self._process is None:
+            return
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._receive.close()
+
+
+def _run_background(func: Callable[[], Any], send: Any) -> None:
+    _ignore_interrupts()
+    try:
+        message: tuple[str, Any] = ("ok", func())
+    except BaseException as exc:  # the parent raises it
+        message = ("error", exc)
+    try:
+        send.send(message)
+    except Exception as exc:  # an unpicklable result or exception: say what it was
+        send.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    send.close()
+
+
+@contextmanager
+def in_background(func: Callable[[], R]) -> Iterator[Background[R]]:
+    """Run `func` in a forked child (on the other core) while the block runs; collect it with
+    `.result()` inside the block. Leaving the block early (an error, Ctrl-C) stops the child."""
+    job = Background(func)
+    try:
+        yield job
+    finally:
+        job.cancel()

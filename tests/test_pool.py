@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pool import cores, pool_map, shared
+from generator.pool import Background, cores, in_background, pool_map, shared
 from generator.problems import HandbookError
 from tests.conftest import copy_repository
 
@@ -83,3 +83,43 @@ def test_ctrl_c_during_a_build_stops_every_worker_and_publishes_nothing(tmp_path
         check=False,
     )
     assert leftover.stdout.strip() == ""
+
+
+@pytest.mark.skipif(cores() < 2, reason="a background job forks only with two cores")
+def test_a_background_job_runs_in_another_process_and_returns_its_result() -> None:
+    with in_background(os.getpid) as job:
+        assert job.result() != os.getpid()
+
+
+def test_a_background_jobs_error_is_raised_as_itself() -> None:
+    def fail() -> None:
+        raise HandbookError("the book failed")
+
+    with pytest.raises(HandbookError, match="the book failed"), in_background(fail) as job:
+        job.result()
+
+
+@pytest.mark.skipif(cores() < 2, reason="a background job forks only with two cores")
+def test_a_crashed_background_job_is_reported() -> None:
+    with (
+        pytest.raises(RuntimeError, match=r"died \(exit 3\)"),
+        in_background(lambda: os._exit(3)) as job,
+    ):
+        job.result()
+
+
+@pytest.mark.skipif(cores() < 2, reason="a background job forks only with two cores")
+def test_leaving_the_block_early_stops_the_background_job(tmp_path: Path) -> None:
+    marker = tmp_path / "finished"
+
+    def slow() -> None:
+        time.sleep(30)
+        marker.touch()
+
+    started = time.monotonic()
+    with pytest.raises(KeyError), in_background(slow) as job:
+        assert isinstance(job, Background)
+        raise KeyError("the site build failed")
+    assert time.monotonic() - started < 10
+    assert job._process is not None and not job._process.is_alive()
+    assert not marker.exists()

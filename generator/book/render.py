@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,11 +16,11 @@ from markupsafe import Markup
 from weasyprint.formatting_structure import boxes
 
 from generator.book.links import page_slot
+from generator.book.paper import LAYOUT_PAPER, page_css, refit
 from generator.book.plan import Book, plan_book
 from generator.catalog.model import Catalog
 from generator.outputs import book_path
 from generator.pdf.render import Job, Renderer, css_string, write_cached
-from generator.pool import pool_map, shared
 from generator.problems import BuildFailed
 from generator.templating import render_bounded, template_environment
 from generator.website.build import source_date_epoch
@@ -39,7 +41,8 @@ def book_css(catalog: Catalog) -> str:
     """book.css with its UI strings ("p." before a page number, "Page") as escaped CSS strings."""
     css = BOOK_CSS.read_text(encoding="utf-8")
     css = css.replace('"PAGE_LABEL "', css_string(catalog.ui("worksheet.page") + " "))
-    return "\n" + css.replace('"PAGE_REF "', css_string(catalog.ui("book.page_ref") + " "))
+    css = css.replace('"PAGE_REF "', css_string(catalog.ui("book.page_ref") + " "))
+    return "\n" + css + page_css()
 
 
 def edition_date(root: Path) -> str:
@@ -136,7 +139,7 @@ class BookRenderer:
         self.template = env.get_template("book.html")
         self.date = edition_date(catalog.root)
 
-    def html(self, paper: str, tight: bool, digits: int | None = None, first_page: int = 1) -> str:
+    def html(self, tight: bool, digits: int | None = None, first_page: int = 1) -> str:
         """The book's HTML, its page-number slots holding `digits` zeros (default: a guess).
 
         first_page > 1: only its last chapters (`TAIL`), numbered from first_page, carrying
@@ -154,7 +157,6 @@ class BookRenderer:
                 pages=pages,
                 front=not tail,
                 carry=self._carry(pages[0].key, first_page) if tail else "",
-                paper=paper,
                 date=self.date,
                 tight=tight,
                 logo_url=org.logo.as_uri(),
@@ -174,20 +176,20 @@ class BookRenderer:
             f"#{key} {{ string-set: {strings}; }}\n"
         )
 
-    def write(self, paper: str, target: Path, key: str) -> None:
+    def write(self, target: Path, key: str) -> None:
         """Lay out once; if the last page would hold only a few lines, lay the last chapters
         out again, tight; write the page numbers in; save."""
-        digits = digits_for(self.book)
-        document = self.pdf.layout(self.html(paper, False), paper, key)
+        paper, digits = LAYOUT_PAPER, digits_for(self.book)
+        document = self.pdf.layout(self.html(False), paper, key)
         if len(str(len(document.pages))) > digits:  # the guess was short: room for all
             digits = len(str(len(document.pages)))
-            document = self.pdf.layout(self.html(paper, False, digits), paper, key)
+            document = self.pdf.layout(self.html(False, digits), paper, key)
         if len(document.pages) > 2 and filled_share(document.pages[-1]) < NEAR_EMPTY:
-            document = self.tightened(document, paper, key, digits)
+            document = self.tightened(document, key, digits)
         number_pages(document)
         self.pdf.save(document, paper, target, key)
 
-    def tightened(self, document: Any, paper: str, key: str, digits: int) -> Any:
+    def tightened(self, document: Any, key: str, digits: int) -> Any:
         """The book with its last chapter run on after the one before, if that saves a page.
 
         Everything before the second-to-last chapter stays as laid out; only that chapter
@@ -197,24 +199,54 @@ class BookRenderer:
         start = anchor_pages(document).get(self.book.pages[-TAIL].key, 0)
         if len(self.book.pages) <= TAIL or start < 2:
             return document
-        html = self.html(paper, True, digits, first_page=start)
-        tail = self.pdf.layout(html, paper, key)
+        tail = self.pdf.layout(self.html(True, digits, first_page=start), LAYOUT_PAPER, key)
         if anchor_pages(tail).get(self.book.pages[-TAIL].key) != 1:  # an override's template
-            tail = self.pdf.layout(self.html(paper, True, digits), paper, key)
+            tail = self.pdf.layout(self.html(True, digits), LAYOUT_PAPER, key)
             start = 1
         pages = document.pages[: start - 1] + tail.pages
         return document.copy(pages) if len(pages) < len(document.pages) else document
 
-    def render(self, paper: str, out_dir: Path, cache_dir: Path | None) -> Path:
-        path = book_path(self.catalog.organization.language, paper)
-        # Both layouts derive from the untight HTML, so it alone keys the cache.
-        key = self.pdf.key(Job(path, paper, path, []), self.html(paper, tight=False))
-        write_cached(out_dir / path, key, cache_dir, lambda t: self.write(paper, t, key))
+    def render(self, papers: tuple[str, ...], out_dir: Path, cache_dir: Path | None) -> list[Path]:
+        """The book in each paper size: laid out once (see paper.py), refitted for the others."""
+        language = self.catalog.organization.language
+        layout = book_path(language, LAYOUT_PAPER)
+        # Every layout derives from the untight HTML, so it alone keys the cache.
+        key = self.pdf.key(Job(layout, LAYOUT_PAPER, layout, []), self.html(tight=False))
+        keys = {paper: _paper_key(key, paper) for paper in papers}
+        targets = {paper: out_dir / book_path(language, paper) for paper in papers}
+        with tempfile.TemporaryDirectory(prefix="book-") as scratch:
+            laid_out = targets.get(LAYOUT_PAPER, Path(scratch) / layout)
+            done: list[Path] = []
+
+            def lay_out() -> Path:
+                if not done:  # once, whichever paper asks first
+                    write_cached(laid_out, key, cache_dir, lambda t: self.write(t, key))
+                    done.append(laid_out)
+                return laid_out
+
+            for paper in papers:
+                if paper == LAYOUT_PAPER:
+                    lay_out()
+                else:
+                    refitted = _refit_from(lay_out, paper)
+                    write_cached(targets[paper], keys[paper], cache_dir, refitted)
         refused = self.pdf.fetcher.refused
         if refused:
             listed = "\n  ".join(sorted(set(refused)))
             raise BuildFailed(f"the book tried to load files it may not read:\n  {listed}")
-        return out_dir / path
+        return [targets[paper] for paper in papers]
+
+
+def _refit_from(lay_out: Callable[[], Path], paper: str) -> Callable[[Path], None]:
+    """Writes `paper`'s edition from the laid-out book (laid out only when first needed)."""
+    return lambda target: refit(lay_out(), target, paper)
+
+
+def _paper_key(layout_key: str, paper: str) -> str:
+    """The cache key of one paper size's edition: its layout's key, and the sheet."""
+    if paper == LAYOUT_PAPER:
+        return layout_key
+    return hashlib.sha256(f"{layout_key}\0refit:{paper}".encode()).hexdigest()
 
 
 def render_book(
@@ -230,24 +262,8 @@ def render_book(
     for line in renderer.book.unresolved:
         logging.getLogger("generator.book").warning("link to no page of the book: %s", line)
     papers = papers or catalog.organization.paper
-    for paper in papers:
-        renderer.pdf.stylesheets(paper)  # parsed once, before the workers fork
-    written = []
-    results = pool_map(
-        _render_paper,
-        papers,
-        min_parallel=2,  # one paper size per core
-        shared={"renderer": renderer, "out": out_dir, "cache": cache_dir},
-    )
-    for n, path in enumerate(results, 1):
-        written.append(path)
+    written = renderer.render(papers, out_dir, cache_dir)
+    for n, path in enumerate(written, 1):
         if progress:
-            progress(n, len(papers), path.name)
+            progress(n, len(written), path.name)
     return written
-
-
-def _render_paper(paper: str) -> Path:
-    """One paper size's book, in a worker forked from the warm renderer (or in the parent)."""
-    job = shared()
-    renderer: BookRenderer = job["renderer"]
-    return renderer.render(paper, job["out"], job["cache"])

@@ -63,6 +63,34 @@ def test_page_count_and_paper_sizes(books: Path, default_catalog: Catalog) -> No
     assert "/StructTreeRoot" in a4.trailer["/Root"]  # tagged for screen readers
 
 
+def word_boxes(path: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """Every word on a page and its box in points from the top left (pdftotext -bbox)."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)'
+    found = re.findall(pattern, out)
+    return [(w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in found]
+
+
+def test_the_letter_edition_is_the_a4_layout_centred_on_its_sheet(
+    books: Path, default_catalog: Catalog
+) -> None:
+    a4, letter = (pdf(books, default_catalog, p) for p in ("a4", "letter"))
+    count = len(PdfReader(a4).pages)
+    assert len(PdfReader(letter).pages) == count  # the same pages: the same page numbers
+    dx, dy = (215.9 - 210) / 2 * 72 / 25.4, (297 - 279.4) / 2 * 72 / 25.4  # mm -> pt
+    for page in (1, 2, 3, count):
+        old, new = word_boxes(a4, page), word_boxes(letter, page)
+        assert [w[0] for w in old] == [w[0] for w in new] and old, page
+        for (_, x0, y0, *_), (_, x1, y1, right, bottom) in zip(old, new, strict=True):
+            assert abs(x1 - (x0 + dx)) < 0.1 and abs(y1 - (y0 - dy)) < 0.1
+            assert 0 < x1 < right < 612 and 0 < y1 < bottom < 792  # nothing cut off
+
+
 @pytest.mark.parametrize("paper", ["a4", "letter"])  # Letter: the last chapters run on
 def test_contents_list_every_page_title_with_its_page_number(
     books: Path, default_catalog: Catalog, paper: str
@@ -130,9 +158,12 @@ def test_evidence_urls_are_printed(books: Path, default_catalog: Catalog) -> Non
         assert squeeze(url) in text, url
 
 
-def test_internal_links_land_on_a_page_of_the_book(books: Path, default_catalog: Catalog) -> None:
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_internal_links_land_on_a_page_of_the_book(
+    books: Path, default_catalog: Catalog, paper: str
+) -> None:
     assert plan_book(default_catalog).unresolved == []
-    reader = PdfReader(pdf(books, default_catalog))
+    reader = PdfReader(pdf(books, default_catalog, paper))
     internal = external = 0
     for page in reader.pages:
         for annot in page.get("/Annots") or []:
@@ -150,6 +181,8 @@ def test_internal_links_land_on_a_page_of_the_book(books: Path, default_catalog:
                 target if isinstance(target, Destination) else Destination("", *target)
             )
             assert 0 <= number < len(reader.pages)
+            top = float(target.top if isinstance(target, Destination) else target[3])
+            assert 0 < top <= float(reader.pages[number].mediabox.top)  # on the sheet
             internal += 1
     assert internal > 2 * len(default_catalog.goals)  # contents, cards, related goals
     assert external > 0
@@ -250,8 +283,12 @@ def test_same_input_same_bytes_and_an_unchanged_rebuild_comes_from_the_cache(
         raise AssertionError("rendered again although nothing changed")
 
     monkeypatch.setattr(BookRenderer, "write", refuse)
-    render_book(default_catalog, tmp_path / "again", papers=("a4",), cache_dir=books / "cache")
-    assert (tmp_path / "again" / book_path("en", "a4")).read_bytes() == first
+    monkeypatch.setattr(render, "refit", refuse)
+    both = ("a4", "letter")
+    render_book(default_catalog, tmp_path / "again", papers=both, cache_dir=books / "cache")
+    for paper in both:
+        again = (tmp_path / "again" / book_path("en", paper)).read_bytes()
+        assert again == pdf(books, default_catalog, paper).read_bytes()
 
 
 def test_a_changed_goal_misses_the_cache(books: Path, tmp_path: Path) -> None:
@@ -263,13 +300,13 @@ def test_a_changed_goal_misses_the_cache(books: Path, tmp_path: Path) -> None:
     renderer = BookRenderer(catalog)
     written: list[str] = []
 
-    def write(paper: str, target: Path, key: str) -> None:
+    def write(target: Path, key: str) -> None:
         written.append(key)
         target.write_bytes(b"%PDF-")
 
     renderer.write = write  # type: ignore[method-assign]
     cache = shutil.copytree(books / "cache", tmp_path / "cache")
-    renderer.render("a4", tmp_path / "out", cache)
+    renderer.render(("a4",), tmp_path / "out", cache)
     assert written, "a changed catalog was served from the cache"
 
 
