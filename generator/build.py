@@ -57,6 +57,8 @@ def build_into(
     with ExitStack() as stack:
         # The book needs only the catalog: it is laid out on the other core from the start,
         # while the engines and the worksheets take turns on both (benchmarks/book.py).
+        if settings.pdf:
+            import generator.pdf.render  # noqa: F401  (WeasyPrint: imported once, before the fork)
         book = stack.enter_context(in_background(partial(_book, catalog, settings, staging)))
         offline_site = None
         if settings.offline:  # built beside the site, packed after the PDFs (the zip has them)

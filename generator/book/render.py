@@ -13,9 +13,9 @@ from typing import Any
 
 from jinja2 import TemplateError
 from markupsafe import Markup
-from weasyprint.formatting_structure import boxes
 
 from generator.book.links import page_slot
+from generator.book.pages import anchor_pages, filled_share, number_pages
 from generator.book.paper import LAYOUT_PAPER, page_css, refit
 from generator.book.plan import Book, plan_book
 from generator.catalog.model import Catalog
@@ -51,83 +51,9 @@ def edition_date(root: Path) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).date().isoformat()
 
 
-def filled_share(page: Any) -> float:
-    """How far down its content area a laid-out page carries text (0.0 to 1.0)."""
-    box = page._page_box  # WeasyPrint's page box: its children are the document and margins
-    top, height = box.content_box_y(), box.height
-    bottoms = [
-        line.position_y + line.margin_height()
-        for child in box.children
-        if not isinstance(child, boxes.MarginBox)
-        for line in child.descendants()
-        if isinstance(line, boxes.LineBox)
-    ]
-    return max(0.0, (max(bottoms, default=top) - top) / height) if height else 1.0
-
-
 def digits_for(book: Book) -> int:
     """A generous guess of the page count's digits (a goal page rarely runs past two pages)."""
     return len(str(3 * len(book.pages) + 9))
-
-
-def anchor_pages(document: Any) -> dict[str, int]:
-    """Each anchor (id) of a laid-out document and the number of the page it lies on."""
-    pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, 1):
-        for name in page.anchors:
-            pages.setdefault(name, number)
-    return pages
-
-
-def number_pages(document: Any) -> None:
-    """Write every anchor's page number into the slots that refer to it, in place.
-
-    This replaces target-counter(), for which WeasyPrint lays every page with a reference
-    out twice. The slots were laid out holding zeros as wide as the longest number, and
-    Lato's digits are tabular, so a number is exactly as wide as its digits: a shorter one
-    gives back the rest, which the line closes up (a reference in running text) or which
-    stays before the number (a right-aligned contents entry). No line breaks anew.
-    """
-    pages = anchor_pages(document)
-    for page in document.pages:
-        for line in page._page_box.descendants():  # WeasyPrint's laid-out boxes
-            if not isinstance(line, boxes.LineBox):
-                continue
-            for box in [b for b in line.descendants() if _is_slot(b)]:
-                name = box.element.get("data-ref", "").removeprefix("#")
-                number = pages.get(name) or pages.get(name.split("--")[0])
-                _fill(line, box, str(number) if number else "")
-
-
-def _is_slot(box: Any) -> bool:
-    return (
-        isinstance(box, boxes.TextBox)
-        and box.element_tag == "span"
-        and box.element.get("class") == "hb-pn"
-    )
-
-
-def _fill(line: Any, box: Any, text: str) -> None:
-    """Put `text` in a slot's place; close up the line after it (or align it to the end)."""
-    if len(text) > len(box.text):
-        raise ValueError(f"page {text} needs more than {len(box.text)} digits")
-    shift = box.width * (len(box.text) - len(text)) / len(box.text)
-    box.text = box.pango_layout.text = text  # drawing shapes the layout from .text
-    if not shift or box.style["direction"] != "ltr":
-        return  # right to left: the room given back stays where it is
-    if box.element.get("data-align") == "end":
-        box.position_x += shift
-        box.width -= shift
-        return
-    end = box.position_x + box.width
-    for other in line.descendants():
-        if other is box or other is line:
-            continue
-        if other.position_x >= end - 0.01:  # after the slot: closes up
-            other.position_x -= shift
-        elif isinstance(other, boxes.InlineBox) and other.position_x + other.margin_width() >= end:
-            other.width -= shift  # holds the slot (its link and span): as much narrower
-    box.width -= shift
 
 
 class BookRenderer:
@@ -139,15 +65,21 @@ class BookRenderer:
         self.template = env.get_template("book.html")
         self.date = edition_date(catalog.root)
 
-    def html(self, tight: bool, digits: int | None = None, first_page: int = 1) -> str:
+    def html(
+        self,
+        tight: bool = False,
+        digits: int | None = None,
+        part: slice | None = None,
+        first_page: int = 1,
+        fit: bool = False,
+    ) -> str:
         """The book's HTML, its page-number slots holding `digits` zeros (default: a guess).
 
-        first_page > 1: only its last chapters (`TAIL`), numbered from first_page, carrying
-        the running headers the cover would have set (see `tightened`).
+        part: only those chapters, numbered from first_page, carrying the running headers the
+        cover would have set (see `tightened`, `fitted`); fit: set a little closer.
         """
         org = self.catalog.organization
-        tail = first_page > 1
-        pages = self.book.pages[-TAIL:] if tail else self.book.pages
+        pages = self.book.pages if part is None else self.book.pages[part]
         try:
             html = render_bounded(
                 self.template,
@@ -155,10 +87,11 @@ class BookRenderer:
                 ui=self.catalog.ui,
                 toc=self.book.toc,
                 pages=pages,
-                front=not tail,
-                carry=self._carry(pages[0].key, first_page) if tail else "",
+                front=part is None,
+                carry=self._carry(pages[0].key, first_page) if part else "",
                 date=self.date,
                 tight=tight,
+                fit=fit,
                 logo_url=org.logo.as_uri(),
                 slot=page_slot,
             )
@@ -168,7 +101,7 @@ class BookRenderer:
         return SLOT.sub(lambda m: m[1] + zeros + m[2], html)
 
     def _carry(self, key: str, first_page: int) -> Markup:
-        """CSS for a tail laid out alone: its page numbers and the cover's running headers."""
+        """CSS for chapters laid out alone: their page numbers and the cover's running headers."""
         org = self.catalog.organization
         strings = f"program {css_string(org.program_name)}, org {css_string(org.name)}"
         return Markup(  # css_string escapes every character a style element could end on
@@ -177,17 +110,44 @@ class BookRenderer:
         )
 
     def write(self, target: Path, key: str) -> None:
-        """Lay out once; if the last page would hold only a few lines, lay the last chapters
-        out again, tight; write the page numbers in; save."""
+        """Lay out once; set chapters whose last page would hold a few lines a little closer;
+        run the last chapter on after the one before if the book's last page would; write the
+        page numbers in; save."""
         paper, digits = LAYOUT_PAPER, digits_for(self.book)
-        document = self.pdf.layout(self.html(False), paper, key)
+        document = self.pdf.layout(self.html(), paper, key)
         if len(str(len(document.pages))) > digits:  # the guess was short: room for all
             digits = len(str(len(document.pages)))
-            document = self.pdf.layout(self.html(False, digits), paper, key)
+            document = self.pdf.layout(self.html(digits=digits), paper, key)
+        document = self.fitted(document, key, digits)
         if len(document.pages) > 2 and filled_share(document.pages[-1]) < NEAR_EMPTY:
             document = self.tightened(document, key, digits)
         number_pages(document)
         self.pdf.save(document, paper, target, key)
+
+    def fitted(self, document: Any, key: str, digits: int) -> Any:
+        """The book with each chapter that spills a few lines onto a page of their own set a
+        little closer, where that saves the page.
+
+        Such a chapter alone is laid out again, as a document of its own whose pages replace
+        its old ones; the pages after it move up and `number_pages` renumbers them. The last
+        chapter is left to `tightened`.
+        """
+        starts = anchor_pages(document)
+        keys = [page.key for page in self.book.pages]
+        if any(k not in starts for k in keys):  # an override's template: leave it as it is
+            return document
+        bounds = [starts[k] for k in keys] + [len(document.pages) + 1]
+        pages, changed = list(document.pages[: bounds[0] - 1]), False
+        for n in range(len(keys)):
+            first, after = bounds[n], bounds[n + 1]
+            own = document.pages[first - 1 : after - 1]
+            if len(own) > 1 and n < len(keys) - 1 and filled_share(own[-1]) < NEAR_EMPTY:
+                html = self.html(digits=digits, part=slice(n, n + 1), first_page=first, fit=True)
+                alone = self.pdf.layout(html, LAYOUT_PAPER, key)
+                if len(alone.pages) < len(own) and anchor_pages(alone).get(keys[n]) == 1:
+                    own, changed = alone.pages, True
+            pages += own
+        return document.copy(pages) if changed else document
 
     def tightened(self, document: Any, key: str, digits: int) -> Any:
         """The book with its last chapter run on after the one before, if that saves a page.
@@ -199,7 +159,8 @@ class BookRenderer:
         start = anchor_pages(document).get(self.book.pages[-TAIL].key, 0)
         if len(self.book.pages) <= TAIL or start < 2:
             return document
-        tail = self.pdf.layout(self.html(True, digits, first_page=start), LAYOUT_PAPER, key)
+        html = self.html(True, digits, part=slice(-TAIL, None), first_page=start)
+        tail = self.pdf.layout(html, LAYOUT_PAPER, key)
         if anchor_pages(tail).get(self.book.pages[-TAIL].key) != 1:  # an override's template
             tail = self.pdf.layout(self.html(True, digits), LAYOUT_PAPER, key)
             start = 1
@@ -211,7 +172,7 @@ class BookRenderer:
         language = self.catalog.organization.language
         layout = book_path(language, LAYOUT_PAPER)
         # Every layout derives from the untight HTML, so it alone keys the cache.
-        key = self.pdf.key(Job(layout, LAYOUT_PAPER, layout, []), self.html(tight=False))
+        key = self.pdf.key(Job(layout, LAYOUT_PAPER, layout, []), self.html())
         keys = {paper: _paper_key(key, paper) for paper in papers}
         targets = {paper: out_dir / book_path(language, paper) for paper in papers}
         with tempfile.TemporaryDirectory(prefix="book-") as scratch:
