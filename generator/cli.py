@@ -162,7 +162,7 @@ paper_option = click.option(
     "--paper",
     type=click.Choice(PAPERS),
     multiple=True,
-    help="Paper size of the worksheets (repeatable). Default: `paper` in organization.yml.",
+    help="Paper size of the PDFs (repeatable). Default: `paper` in organization.yml.",
 )
 
 

@@ -69,17 +69,17 @@ class BookRenderer:
         self,
         tight: bool = False,
         digits: int | None = None,
-        part: slice | None = None,
+        part: list[int] | None = None,
         first_page: int = 1,
         fit: bool = False,
     ) -> str:
         """The book's HTML, its page-number slots holding `digits` zeros (default: a guess).
 
-        part: only those chapters, numbered from first_page, carrying the running headers the
-        cover would have set (see `tightened`, `fitted`); fit: set a little closer.
+        part: only the chapters at these places, numbered from first_page, carrying the running
+        headers the cover would have set (see `tightened`, `fitted`); fit: set a little closer.
         """
         org = self.catalog.organization
-        pages = self.book.pages if part is None else self.book.pages[part]
+        pages = self.book.pages if part is None else [self.book.pages[n] for n in part]
         try:
             html = render_bounded(
                 self.template,
@@ -128,26 +128,35 @@ class BookRenderer:
         """The book with each chapter that spills a few lines onto a page of their own set a
         little closer, where that saves the page.
 
-        Such a chapter alone is laid out again, as a document of its own whose pages replace
-        its old ones; the pages after it move up and `number_pages` renumbers them. The last
-        chapter is left to `tightened`.
+        Those chapters are laid out again together, as one document whose pages replace
+        theirs chapter by chapter; the pages after a shortened chapter move up and
+        `number_pages` renumbers them. The last chapter is left to `tightened`.
         """
         starts = anchor_pages(document)
         keys = [page.key for page in self.book.pages]
         if any(k not in starts for k in keys):  # an override's template: leave it as it is
             return document
         bounds = [starts[k] for k in keys] + [len(document.pages) + 1]
-        pages, changed = list(document.pages[: bounds[0] - 1]), False
-        for n in range(len(keys)):
-            first, after = bounds[n], bounds[n + 1]
-            own = document.pages[first - 1 : after - 1]
-            if len(own) > 1 and n < len(keys) - 1 and filled_share(own[-1]) < NEAR_EMPTY:
-                html = self.html(digits=digits, part=slice(n, n + 1), first_page=first, fit=True)
-                alone = self.pdf.layout(html, LAYOUT_PAPER, key)
-                if len(alone.pages) < len(own) and anchor_pages(alone).get(keys[n]) == 1:
-                    own, changed = alone.pages, True
-            pages += own
-        return document.copy(pages) if changed else document
+        chapters = [document.pages[bounds[n] - 1 : bounds[n + 1] - 1] for n in range(len(keys))]
+        spill = [
+            n
+            for n, own in enumerate(chapters[:-1])
+            if len(own) > 1 and filled_share(own[-1]) < NEAR_EMPTY
+        ]
+        if not spill:
+            return document
+        html = self.html(digits=digits, part=spill, first_page=bounds[spill[0]], fit=True)
+        again = self.pdf.layout(html, LAYOUT_PAPER, key)
+        found = anchor_pages(again)
+        if any(keys[n] not in found for n in spill):  # an override's template
+            return document
+        ends = [found[keys[n]] for n in spill[1:]] + [len(again.pages) + 1]
+        for n, end in zip(spill, ends, strict=True):
+            closer = again.pages[found[keys[n]] - 1 : end - 1]
+            if len(closer) < len(chapters[n]):
+                chapters[n] = closer
+        pages = list(document.pages[: bounds[0] - 1]) + [p for own in chapters for p in own]
+        return document.copy(pages) if len(pages) < len(document.pages) else document
 
     def tightened(self, document: Any, key: str, digits: int) -> Any:
         """The book with its last chapter run on after the one before, if that saves a page.
@@ -159,8 +168,10 @@ class BookRenderer:
         start = anchor_pages(document).get(self.book.pages[-TAIL].key, 0)
         if len(self.book.pages) <= TAIL or start < 2:
             return document
-        html = self.html(True, digits, part=slice(-TAIL, None), first_page=start)
-        tail = self.pdf.layout(html, LAYOUT_PAPER, key)
+        last = list(range(len(self.book.pages)))[-TAIL:]
+        tail = self.pdf.layout(
+            self.html(True, digits, part=last, first_page=start), LAYOUT_PAPER, key
+        )
         if anchor_pages(tail).get(self.book.pages[-TAIL].key) != 1:  # an override's template
             tail = self.pdf.layout(self.html(True, digits), LAYOUT_PAPER, key)
             start = 1

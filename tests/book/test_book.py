@@ -236,6 +236,32 @@ def test_fonts_are_embedded(books: Path, default_catalog: Catalog) -> None:
         assert re.search(r"\byes\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", row), row
 
 
+def inked_share(image: Image.Image) -> float:
+    """How far down the text area a rasterized page carries ink (0.0: blank)."""
+    gray = image.convert("L")
+    top, bottom = int(gray.height * 0.08), int(gray.height * 0.9)  # within the page margins
+    inked = [
+        y for y in range(top, bottom) if any(gray.getpixel((x, y)) < 160 for x in range(gray.width))
+    ]
+    return (inked[-1] - top) / (bottom - top) if inked else 0.0
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_no_chapter_spills_a_few_lines_onto_a_page_of_their_own(
+    books: Path, default_catalog: Catalog, paper: str, tmp_path: Path
+) -> None:
+    path = pdf(books, default_catalog, paper)
+    contents = "\n".join(page_texts(path)[1:4])
+    starts = {int(n) for n in re.findall(r"(\d+)\s*$", contents, re.MULTILINE)}
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", str(path), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p*.pgm"))
+    assert len(pages) > len(default_catalog.goals)
+    for number, image in enumerate(pages, 1):
+        share = inked_share(Image.open(image))
+        # A short chapter may fill a page of its own; a chapter's last few lines may not.
+        assert share > render.NEAR_EMPTY or number in starts, (number, share)
+
+
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_last_page_is_not_near_empty(
     books: Path, default_catalog: Catalog, paper: str, tmp_path: Path
@@ -257,15 +283,9 @@ def test_last_page_is_not_near_empty(
         ],
         check=True,
     )
-    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
-    top, bottom = int(image.height * 0.08), int(image.height * 0.9)  # within the page margins
-    inked = [
-        y
-        for y in range(top, bottom)
-        if any(image.getpixel((x, y)) < 160 for x in range(image.width))
-    ]
-    assert inked, "the last page is blank"
-    assert (inked[-1] - top) / (bottom - top) > 0.2, "the last page holds only a few lines"
+    share = inked_share(Image.open(next(tmp_path.glob("p*.png"))))
+    assert share > 0, "the last page is blank"
+    assert share > render.NEAR_EMPTY, "the last page holds only a few lines"
 
 
 def test_safety_scan_passes(books: Path) -> None:
