@@ -77,7 +77,8 @@ def build_into(
         if offline_site is not None:
             from generator.website.offline import pack_offline_zip
 
-            pack_offline_zip(catalog, offline_site, staging, staging / OFFLINE_ZIP)
+            zipped = staging / OFFLINE_ZIP
+            pack_offline_zip(catalog, offline_site, staging, zipped, settings.engine)
     (staging / "catalog.json").write_text(catalog_to_json(catalog), encoding="utf-8")
     refuse_unsafe_output(staging, settings.root, settings.engine, passed)
 

@@ -18,8 +18,9 @@ fetch from elsewhere; an empty list means the folder may be published. What it r
   build was rejected: the inline scripts contain the page's relative base URL, so each depth
   of page gives another text; matching the template's text keeps the allow-list in step with
   whatever Material version is installed, with nothing to regenerate. The offline copy's
-  `search/search_index.js` passes only as `var __index = ` followed by exactly the bytes of
-  the valid `search/search_index.json` beside it.
+  search index script (`search/search_index.js`, Zensical's `search.js`) passes only as
+  `var __index = ` followed by exactly the bytes of the valid JSON index beside it (Zensical
+  ends the statement with `;`).
 - CSS files: the same `url()`/`@import` rules (CSS `data:` URLs are allowed: images only).
 - PDFs: JavaScript, /OpenAction actions, /AA, /Launch, embedded files and attachments,
   /GoToR, /GoToE, /ImportData, /SubmitForm, rich media, XFA, and /URI links other than
@@ -58,7 +59,9 @@ REFUSED_SUFFIXES = frozenset(
 )  # fmt: skip
 REFUSED_NAMES = frozenset({".htaccess", ".htpasswd", ".user.ini", "web.config"})
 MAX_UNZIPPED = 64 * 1024 * 1024
-OFFLINE_INDEX = "search/search_index.js"
+# The offline plugins' search index scripts and the JSON index each must repeat: Material's
+# and Zensical's.
+OFFLINE_INDEXES = {"search/search_index.js": "search/search_index.json", "search.js": "search.json"}
 OFFLINE_INDEX_PREFIX = b"var __index = "
 
 
@@ -190,16 +193,16 @@ def _name_problems(rel: str) -> list[Finding]:
 
 
 def _is_offline_index(rel: str, data: bytes, folder: Path) -> bool:
-    """Whether `data` is what Material's offline plugin writes: the site's own search index,
-    byte for byte, assigned to one variable. JSON is data in JavaScript too: nothing runs."""
-    if rel != OFFLINE_INDEX or not data.startswith(OFFLINE_INDEX_PREFIX):
+    """Whether `data` is what an offline plugin writes: the site's own search index, byte for
+    byte, assigned to one variable. JSON is data in JavaScript too: nothing runs."""
+    if rel not in OFFLINE_INDEXES or not data.startswith(OFFLINE_INDEX_PREFIX):
         return False
     try:
-        index = (folder / "search" / "search_index.json").read_bytes()
+        index = (folder / OFFLINE_INDEXES[rel]).read_bytes()
         json.loads(index)
     except (OSError, ValueError):
         return False
-    return data[len(OFFLINE_INDEX_PREFIX) :] == index
+    return data[len(OFFLINE_INDEX_PREFIX) :] in (index, index + b";")
 
 
 def _scan_file(rel: str, path: Path, context: Context) -> list[Finding]:

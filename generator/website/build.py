@@ -76,7 +76,7 @@ def build_site(
     """Generate the docs tree into build_dir and build it with `engine` into site_dir.
 
     An engine run is single-threaded, so the second core works beside it: with `offline_site`
-    it builds the offline copy's site (MkDocs, see offline.py) into that folder; else, with
+    it builds the offline copy's site (same engine, see offline.py) into that folder; else, with
     `prescan` and MkDocs, it scans the pages as they are written. Returns those pages' digests
     for refuse_unsafe_output(passed=...) (empty when nothing was scanned ahead).
     """
@@ -86,16 +86,16 @@ def build_site(
         ("engine", (engine, generate_tree(catalog, build_dir, engine=engine), site_dir, {}, done))
     ]
     if offline_site is not None:
-        from generator.website.offline import OFFLINE_ENGINE, OFFLINE_ENV, check_offline_site
+        from generator.website.offline import OFFLINE_ENV, check_offline_site
 
-        config = generate_tree(catalog, build_dir / "offline", directory_urls=False)
-        runs.append(("engine", (OFFLINE_ENGINE, config, offline_site, OFFLINE_ENV, None)))
+        offline = generate_tree(catalog, build_dir / "offline", directory_urls=False, engine=engine)
+        runs.append(("engine", (engine, offline, offline_site, OFFLINE_ENV, None)))
     elif prescan and engine == "mkdocs":  # Zensical's own build already uses every core
         runs.append(("prescan", (site_dir, done, theme_overrides(catalog.root), engine)))
     results = pool_list(_run, runs, min_parallel=2, shared={"catalog": catalog})
     done.unlink(missing_ok=True)
     if offline_site is not None:
-        check_offline_site(offline_site)
+        check_offline_site(offline_site, engine)
     return next((r for r in results if r), {})
 
 

@@ -1,10 +1,12 @@
 """The offline copy: the site generated for `file://` and packed as one deterministic zip.
 
-Material's (and Zensical's) own `offline` plugin does the engine's part: it inlines the search
-index into `search/search_index.js` so search runs without a server. The repository's
-mkdocs.yml enables it only when HANDBOOK_OFFLINE is set, so the published site keeps its
-directory URLs. The pages themselves are generated a second time with links to `x.html`
-files (build/offline/), since MkDocs does not rewrite links inside HTML.
+The engine's own `offline` plugin (Material's, or Zensical's built-in one: the same engine as
+the site) does the engine's part: it inlines the search index into a script
+(`search/search_index.js`, Zensical's `search.js`) so search runs without a server. The
+repository's mkdocs.yml enables it only when HANDBOOK_OFFLINE is set (both engines read the
+`!ENV` tag), so the published site keeps its directory URLs. The pages themselves are
+generated a second time with links to `x.html` files (build/offline/), since the engines do not
+rewrite links inside HTML.
 """
 
 from __future__ import annotations
@@ -24,24 +26,26 @@ ZIP_FOLDER = "handbook"  # the one folder the zip unpacks to
 STORED = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ttf", ".woff", ".woff2"})
 
 
-OFFLINE_ENGINE = "mkdocs"  # the offline plugin's search index for file:// is Material's
 OFFLINE_ENV = {"HANDBOOK_OFFLINE": "true"}
+SEARCH_SCRIPT = {"mkdocs": "search/search_index.js", "zensical": "search.js"}  # inlined index
 
 
-def check_offline_site(site_dir: Path) -> None:
+def check_offline_site(site_dir: Path, engine: str) -> None:
     """The offline site must carry its inlined search index (the offline plugin's work)."""
-    if not (site_dir / "search" / "search_index.js").is_file():
+    if not (site_dir / SEARCH_SCRIPT[engine]).is_file():
         raise BuildFailed(
             "the offline copy would have no search: add the offline plugin to mkdocs.yml's "
             "`plugins:` as `- offline:` with `enabled: !ENV [HANDBOOK_OFFLINE, false]`"
         )
 
 
-def build_offline_site(catalog: Catalog, build_dir: Path, site_dir: Path) -> None:
+def build_offline_site(
+    catalog: Catalog, build_dir: Path, site_dir: Path, engine: str = "mkdocs"
+) -> None:
     """The site for file:// into site_dir, generated in build_dir (e.g. build/offline/)."""
-    config_path = generate_tree(catalog, build_dir, directory_urls=False)
-    run_engine(catalog, OFFLINE_ENGINE, config_path, site_dir, OFFLINE_ENV)
-    check_offline_site(site_dir)
+    config_path = generate_tree(catalog, build_dir, directory_urls=False, engine=engine)
+    run_engine(catalog, engine, config_path, site_dir, OFFLINE_ENV)
+    check_offline_site(site_dir, engine)
 
 
 def zip_folder(folder: Path, target: Path, epoch: int) -> None:
@@ -60,7 +64,9 @@ def zip_folder(folder: Path, target: Path, epoch: int) -> None:
             archive.writestr(info, path.read_bytes(), compresslevel=None if stored else 9)
 
 
-def pack_offline_zip(catalog: Catalog, site: Path, staging: Path, target: Path) -> None:
+def pack_offline_zip(
+    catalog: Catalog, site: Path, staging: Path, target: Path, engine: str = "mkdocs"
+) -> None:
     """The built offline site plus the staged downloads, scanned, zipped to `target`."""
     from generator.build import refuse_unsafe_output
     from generator.website.build import source_date_epoch
@@ -68,5 +74,5 @@ def pack_offline_zip(catalog: Catalog, site: Path, staging: Path, target: Path) 
     for file in sorted([*staging.rglob("*.pdf"), staging / RETURNS_TEMPLATE]):  # work offline too
         (site / file.relative_to(staging)).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(file, site / file.relative_to(staging))
-    refuse_unsafe_output(site, catalog.root)  # the zip holds only what the scan passed
+    refuse_unsafe_output(site, catalog.root, engine)  # the zip holds only what the scan passed
     zip_folder(site, target, int(source_date_epoch(catalog.root) or 0))

@@ -20,11 +20,18 @@ from tests.website.test_browser import ARGS, CHROMIUM, search_term
 EPOCH = "1767225600"
 
 
-def build_zip(root: Path, site: Path) -> Path:
+def build_zip(root: Path, site: Path, engine: str = "mkdocs") -> Path:
     catalog = check_repository(root).catalog
     assert catalog is not None
-    build(catalog, BuildSettings(root=root, site_dir=site, pdf=False, offline=True))
+    settings = BuildSettings(root=root, site_dir=site, pdf=False, offline=True, engine=engine)
+    build(catalog, settings)
     return site / OFFLINE_ZIP
+
+
+def unpack(archive: Path, folder: Path) -> Path:
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(folder)
+    return folder / "handbook"
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +40,24 @@ def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Ca
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         root = copy_repository(tmp_path_factory.mktemp("offline") / "repo")
-        archive = build_zip(root, root / "site")
-        with zipfile.ZipFile(archive) as z:
-            z.extractall(root / "unpacked")
+        folder = unpack(build_zip(root, root / "site"), root / "unpacked")
         catalog = check_repository(root).catalog
         assert catalog is not None
-        yield root, catalog, root / "unpacked" / "handbook"
+        yield root, catalog, folder
+
+
+@pytest.fixture(scope="module")
+def zensical_offline(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Path, Catalog, Path]]:
+    """The same, built with --engine zensical: Zensical's own offline support."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        root = copy_repository(tmp_path_factory.mktemp("zoffline") / "repo")
+        folder = unpack(build_zip(root, root / "site", "zensical"), root / "unpacked")
+        catalog = check_repository(root).catalog
+        assert catalog is not None
+        yield root, catalog, folder
 
 
 def test_zip_holds_every_page_as_a_file_and_the_inlined_search_index(
@@ -129,6 +148,63 @@ def test_navigation_and_search_work_from_the_file_system(
             page.keyboard.type(word, delay=20)
             hit = page.locator(".md-search-result__item", has_text=found.title).first
             hit.wait_for(timeout=15000)  # the goal's page among the results
+            assert errors == [] and remote == []
+        finally:
+            browser.close()
+
+
+def test_zensical_builds_the_offline_copy_with_its_own_offline_support(
+    zensical_offline: tuple[Path, Catalog, Path],
+) -> None:
+    root, catalog, folder = zensical_offline
+    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert {"index.html", "search.js", "search.json", "tags.html", "worksheets.html"} <= files
+    assert "search/search_index.js" not in files  # not Material's: Zensical built it
+    assert all(f"goals/{g.audience}/{g.id}.html" in files for g in catalog.goals)
+    assert (folder / "search.js").read_text().startswith("var __index = {")
+    themes = [theme_overrides(root)]
+    assert scan_output(folder, theme_dirs=themes, engine="zensical") == []
+    index = folder / "search.js"
+    original = index.read_bytes()
+    try:
+        index.write_bytes(original + b"fetch('https://evil.example/')")
+        findings = scan_output(folder, theme_dirs=themes, engine="zensical")
+        assert [f.file for f in findings] == ["search.js"]
+    finally:
+        index.write_bytes(original)
+
+
+@pytest.mark.browser
+def test_zensical_offline_search_and_navigation_work_from_the_file_system(
+    zensical_offline: tuple[Path, Catalog, Path],
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    _, catalog, folder = zensical_offline
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run `make system-deps`")
+    goal = catalog.goals_for("mentee")[0]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            remote: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on(
+                "request", lambda r: None if r.url.startswith("file:") else remote.append(r.url)
+            )
+            page.goto((folder / "index.html").as_uri())
+            page.get_by_role("link", name=catalog.ui("site.audience.mentee.title")).first.click()
+            page.locator("article").get_by_role("link", name=goal.title).first.click()
+            page.wait_for_load_state("load")
+            assert page.url.endswith(f"goals/mentee/{goal.id}.html")
+            word, found = search_term(catalog)
+            page.locator(".md-search__button").first.click()  # Zensical: no "s" shortcut
+            page.keyboard.type(word, delay=20)
+            results = page.locator("dialog")  # Zensical's search shows its results in a dialog
+            results.get_by_text(found.title).first.wait_for(timeout=15000)
             assert errors == [] and remote == []
         finally:
             browser.close()
