@@ -20,7 +20,7 @@ from generator.book.paper import LAYOUT_PAPER, page_css, refit
 from generator.book.plan import Book, plan_book
 from generator.catalog.model import Catalog
 from generator.outputs import book_path
-from generator.pdf.render import Job, Renderer, css_string, write_cached
+from generator.pdf.render import Job, Renderer, css_string, without_gc, write_cached
 from generator.problems import BuildFailed
 from generator.templating import render_bounded, template_environment
 from generator.website.build import source_date_epoch
@@ -192,7 +192,8 @@ class BookRenderer:
 
             def lay_out() -> Path:
                 if not done:  # once, whichever paper asks first
-                    write_cached(laid_out, key, cache_dir, lambda t: self.write(t, key))
+                    with without_gc():
+                        write_cached(laid_out, key, cache_dir, lambda t: self.write(t, key))
                     done.append(laid_out)
                 return laid_out
 

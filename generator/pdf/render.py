@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import logging
 import math
 import os
 import shutil
-from collections.abc import Callable, Iterable
-from contextlib import closing
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -263,7 +264,26 @@ class Renderer:
             finish_form(target)
 
     def write(self, job: Job, html: str, target: Path, key: str) -> None:
-        self.save(self.layout(html, job.paper, key), job.paper, target, key)
+        with without_gc():
+            self.save(self.layout(html, job.paper, key), job.paper, target, key)
+
+
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """Python's cycle collector paused while one document is laid out and written.
+
+    WeasyPrint allocates millions of boxes that live until the PDF is written, and the
+    collector walks all of them again and again: 11% of a 100-goal book's CPU, more as the
+    book grows. They form few cycles (the pause costs ~5% more memory); reference counting
+    still frees everything else, and the collector runs again right after.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 RENDERER_PACKAGES = (
