@@ -116,13 +116,11 @@ def test_the_site_links_the_book_and_the_zip(offline: tuple[Path, Catalog, Path]
     assert f'href="../{OFFLINE_ZIP}"' in worksheets
 
 
-@pytest.mark.browser
-def test_navigation_and_search_work_from_the_file_system(
-    offline: tuple[Path, Catalog, Path],
-) -> None:
+def browse_offline(folder: Path, catalog: Catalog, engine: str) -> None:
+    """Open the unpacked copy from the file system in Chromium: go to a goal through the
+    navigation, then search for a word and wait for its goal among the results."""
     from playwright.sync_api import sync_playwright
 
-    _, catalog, folder = offline
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: run `make system-deps`")
     goal = catalog.goals_for("mentee")[0]
@@ -144,13 +142,26 @@ def test_navigation_and_search_work_from_the_file_system(
             assert page.url.endswith(f"goals/mentee/{goal.id}.html")
             assert page.locator("h1").first.inner_text().rstrip("¶") == goal.title
             word, found = search_term(catalog)
-            page.keyboard.press("s")  # Material's shortcut focuses the search box
+            if engine == "mkdocs":
+                page.keyboard.press("s")  # Material's shortcut focuses the search box
+                results = page.locator(".md-search-result__item")
+            else:
+                page.locator(".md-search__button").first.click()  # Zensical: Ctrl+K, no "s"
+                results = page.locator("dialog")  # Zensical lists its results in a dialog
             page.keyboard.type(word, delay=20)
-            hit = page.locator(".md-search-result__item", has_text=found.title).first
-            hit.wait_for(timeout=15000)  # the goal's page among the results
+            hit = results.filter(has_text=found.title) if engine == "mkdocs" else results
+            hit.get_by_text(found.title).first.wait_for(timeout=15000)  # the goal's page
             assert errors == [] and remote == []
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_navigation_and_search_work_from_the_file_system(
+    offline: tuple[Path, Catalog, Path],
+) -> None:
+    _, catalog, folder = offline
+    browse_offline(folder, catalog, "mkdocs")
 
 
 def test_zensical_builds_the_offline_copy_with_its_own_offline_support(
@@ -178,33 +189,5 @@ def test_zensical_builds_the_offline_copy_with_its_own_offline_support(
 def test_zensical_offline_search_and_navigation_work_from_the_file_system(
     zensical_offline: tuple[Path, Catalog, Path],
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     _, catalog, folder = zensical_offline
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run `make system-deps`")
-    goal = catalog.goals_for("mentee")[0]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            remote: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on(
-                "request", lambda r: None if r.url.startswith("file:") else remote.append(r.url)
-            )
-            page.goto((folder / "index.html").as_uri())
-            page.get_by_role("link", name=catalog.ui("site.audience.mentee.title")).first.click()
-            page.locator("article").get_by_role("link", name=goal.title).first.click()
-            page.wait_for_load_state("load")
-            assert page.url.endswith(f"goals/mentee/{goal.id}.html")
-            word, found = search_term(catalog)
-            page.locator(".md-search__button").first.click()  # Zensical: no "s" shortcut
-            page.keyboard.type(word, delay=20)
-            results = page.locator("dialog")  # Zensical's search shows its results in a dialog
-            results.get_by_text(found.title).first.wait_for(timeout=15000)
-            assert errors == [] and remote == []
-        finally:
-            browser.close()
+    browse_offline(folder, catalog, "zensical")
