@@ -46,9 +46,10 @@ def book_css(catalog: Catalog) -> str:
 
 
 def edition_date(root: Path) -> str:
-    """The build's date (SOURCE_DATE_EPOCH, else the last commit): the same input, the same PDF."""
+    """The build's date (SOURCE_DATE_EPOCH, else the last commit): the same input, the same PDF.
+    Empty outside a git repository without SOURCE_DATE_EPOCH (the cover then names no date)."""
     seconds = int(source_date_epoch(root) or 0)
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).date().isoformat()
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).date().isoformat() if seconds else ""
 
 
 def digits_for(book: Book) -> int:
@@ -130,7 +131,8 @@ class BookRenderer:
 
         Those chapters are laid out again together, as one document whose pages replace
         theirs chapter by chapter; the pages after a shortened chapter move up and
-        `number_pages` renumbers them. The last chapter is left to `tightened`.
+        `number_pages` renumbers them. If the last chapter still ends near-empty, `tightened`
+        runs it on after the one before.
         """
         starts = anchor_pages(document)
         keys = [page.key for page in self.book.pages]
@@ -140,7 +142,7 @@ class BookRenderer:
         chapters = [document.pages[bounds[n] - 1 : bounds[n + 1] - 1] for n in range(len(keys))]
         spill = [
             n
-            for n, own in enumerate(chapters[:-1])
+            for n, own in enumerate(chapters)
             if len(own) > 1 and filled_share(own[-1]) < NEAR_EMPTY
         ]
         if not spill:

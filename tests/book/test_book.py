@@ -342,3 +342,14 @@ def test_german_edition(tmp_path: Path) -> None:
     text = pdf_text(path)
     assert "Inhalt" in text and "Das Handbuch" in text
     assert re.search(r"\(S\. \d+\)", text)  # German page references
+
+
+def test_the_cover_names_the_edition_date_and_no_date_without_one(
+    books: Path, default_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cover = page_texts(pdf(books, default_catalog))[0]
+    assert f"{default_catalog.ui('book.edition')} 2026-01-01" in cover  # SOURCE_DATE_EPOCH
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # no commit, no epoch: not "1970-01-01"
+    assert render.edition_date(default_catalog.root) == ""
+    html = BookRenderer(default_catalog).html()
+    assert "1970" not in html and 'class="edition"' not in html
