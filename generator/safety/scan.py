@@ -44,7 +44,6 @@ from generator.safety.context import Context
 from generator.safety.css import css_problems
 from generator.safety.finding import Finding
 from generator.safety.markup import decode, scan_markup
-from generator.safety.pdf import scan_pdf
 from generator.safety.theme import engine_templates, load_theme
 
 __all__ = ["Finding", "prescan", "scan_output"]
@@ -94,6 +93,8 @@ def scan_output(
     files = list(_files(folder, found))
     for rel, _ in files:
         found += _name_problems(rel)
+    if any(path.suffix.lower() == ".pdf" for _, path in files):
+        import generator.safety.pdf  # noqa: F401  (before forking: workers inherit pypdf)
     if passed:
         files = [
             (rel, path)
@@ -205,6 +206,8 @@ def _is_offline_index(rel: str, data: bytes, folder: Path) -> bool:
 def _scan_file(rel: str, path: Path, context: Context) -> list[Finding]:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
+        from generator.safety.pdf import scan_pdf  # pypdf only when there are PDFs: 0.1 s
+
         return scan_pdf(rel, path)
     data = path.read_bytes()
     if suffix in (".gz", ".svgz"):
