@@ -108,7 +108,11 @@ def scan_output(
     return sorted(found)
 
 
-PRESCAN_SETTLE = 0.5  # seconds a page must be unchanged before the prescan reads it
+# Seconds a page must be unchanged before the prescan reads it. Short: MkDocs writes a page
+# with one write, and a page read half-written only costs a second scan (its digest differs);
+# at 0.5 s a small site's pages were all written within the last settle time, none prescanned.
+PRESCAN_SETTLE = 0.05
+PRESCAN_POLL = 0.05  # seconds between looks at the folder when nothing new has settled
 
 
 def prescan(
@@ -150,7 +154,7 @@ def prescan(
             if done.exists():
                 break
         if not progressed:
-            time.sleep(PRESCAN_SETTLE / 2)
+            time.sleep(PRESCAN_POLL)
     return passed
 
 

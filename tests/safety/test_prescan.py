@@ -37,3 +37,18 @@ def test_prescan_stops_at_once_when_the_engine_is_done(tmp_path: Path) -> None:
     (tmp_path / "done").touch()
     (tmp_path / "page.html").write_text("<p>hi</p>")
     assert prescan(tmp_path, tmp_path / "done") == {}
+
+
+def test_a_small_site_is_mostly_prescanned_while_the_engine_writes_it(repo_copy: Path) -> None:
+    from generator.validate.check import check_repository
+    from generator.website.build import build_site
+
+    catalog = check_repository(repo_copy).catalog
+    assert catalog is not None
+    site = repo_copy / "site"
+    passed = build_site(catalog, repo_copy / "build", site, prescan=True)
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    # A one-second build writes every page within half a second of the end: a long settle
+    # time saw none of them, and the whole scan was left to run after the engine.
+    assert passed and set(passed) <= pages
+    assert scan_output(site, theme_dirs=[theme_overrides(repo_copy)], passed=passed) == []
