@@ -31,14 +31,12 @@ class BuildSettings:
     book: bool = True  # site/book/ (off only to measure what the book costs: benchmarks/book.py)
 
 
-def _write_returns_template(catalog: Catalog, staging: Path) -> None:
+def returns_template(catalog: Catalog) -> str:
     """The CSV for typed-up paper copies, beside the worksheets it describes."""
     from generator.report.fields import field_specs
     from generator.report.write import template_csv
 
-    target = staging / RETURNS_TEMPLATE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(template_csv(field_specs(catalog)), encoding="utf-8")
+    return template_csv(field_specs(catalog))
 
 
 def build_into(
@@ -58,16 +56,15 @@ def build_into(
             (build_dir / "offline").mkdir(parents=True, exist_ok=True)
             tmp = tempfile.TemporaryDirectory(prefix="site-", dir=build_dir / "offline")
             offline_site = Path(stack.enter_context(tmp))
-        passed = build_site(
-            catalog, build_dir, staging, settings.engine, offline_site, prescan=True
-        )
-        _write_returns_template(catalog, staging)  # a download the worksheets page links
+        # catalog.json, and the returns template the worksheets page links, are made beside
+        # the engine (by the prescan's worker, before pages appear) and written after it
+        extra = {"catalog.json": catalog_to_json, RETURNS_TEMPLATE: returns_template}
+        passed = build_site(catalog, build_dir, staging, settings.engine, offline_site, True, extra)
         _render_pdfs(catalog, settings, staging, progress, book_progress)
         if offline_site is not None:
             from generator.website.offline import pack_offline_zip
 
             pack_offline_zip(catalog, offline_site, staging, staging / OFFLINE_ZIP)
-    (staging / "catalog.json").write_text(catalog_to_json(catalog), encoding="utf-8")
     refuse_unsafe_output(staging, settings.root, settings.engine, passed)
 
 
