@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator.pool import pool_list, shared
 from generator.safety.context import Context
@@ -83,9 +84,9 @@ def scan_output(
     own templates for inline scripts and script files.
     `engine`: which engine built the folder ("mkdocs" or "zensical"): only that engine's
     installed theme templates and scripts are trusted.
-    `passed`: pages this build already scanned clean while the engine wrote them (`prescan`),
-    by path and SHA-256 of their bytes; a page whose bytes still match is not parsed again.
-    Every other file, the scripts those pages load included, is scanned here.
+    `passed`: files this build already scanned clean while the engine wrote them (`prescan`),
+    by path and SHA-256 of their bytes; a file whose bytes still match is not scanned again.
+    Every other file is scanned here.
     """
     context = _context(folder, allowed_hosts, theme_dirs, engine)
     found: list[Finding] = []
@@ -121,11 +122,12 @@ def prescan(
     theme_dirs: Sequence[Path] = (),
     engine: str = "mkdocs",
 ) -> dict[str, bytes]:
-    """Scan the HTML pages an engine writes into `folder` while it runs (until `done` exists).
+    """Scan the files an engine writes into `folder` while it runs (until `done` exists).
 
-    Returns the SHA-256 of every page that passed, by path, for scan_output(passed=...). It
-    only saves time: a page read half-written, changed later or with findings is scanned
-    again in full by scan_output, which alone decides. Allowed hosts: none.
+    Returns the SHA-256 of every file that passed, by path, for scan_output(passed=...). It
+    only saves time: a file read half-written, changed later or with findings is scanned
+    again in full by scan_output, which alone decides. PDFs and the offline copy's search
+    script (checked against another file) are left to scan_output. Allowed hosts: none.
     """
     context = _context(folder, frozenset(), theme_dirs, engine)
     passed: dict[str, bytes] = {}
@@ -138,7 +140,7 @@ def prescan(
         except OSError:  # a file the engine replaced while we listed the folder
             files = []
         for rel, path in files:
-            if rel in seen or path.suffix.lower() != ".html":
+            if rel in seen or rel == OFFLINE_INDEX or path.suffix.lower() == ".pdf":
                 continue
             try:
                 if now - path.stat().st_mtime < PRESCAN_SETTLE:
@@ -148,7 +150,7 @@ def prescan(
                 continue
             seen.add(rel)
             progressed = True
-            if not scan_markup(rel, data, "html", context):
+            if not _scan_bytes(rel, data, context):
                 passed[rel] = hashlib.sha256(data).digest()
             if done.exists():
                 break
@@ -213,20 +215,25 @@ def _is_offline_index(rel: str, data: bytes, folder: Path) -> bool:
 
 
 def _scan_file(rel: str, path: Path, context: Context) -> list[Finding]:
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
+    if path.suffix.lower() == ".pdf":
         from generator.safety.pdf import scan_pdf  # pypdf only when there are PDFs: 0.1 s
 
         return scan_pdf(rel, path)
-    data = path.read_bytes()
+    return _scan_bytes(rel, path.read_bytes(), context)
+
+
+def _scan_bytes(rel: str, data: bytes, context: Context) -> list[Finding]:
+    """The findings of a file that is not a PDF, from its bytes (the offline copy's search
+    script is also compared with the search index beside it)."""
+    suffix = PurePosixPath(rel).suffix.lower()
     if suffix in (".gz", ".svgz"):
-        inner = ".svg" if suffix == ".svgz" else Path(path.stem).suffix.lower()
+        inner = ".svg" if suffix == ".svgz" else PurePosixPath(PurePosixPath(rel).stem).suffix
         try:
-            with gzip.open(path) as stream:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
                 data = stream.read(MAX_UNZIPPED)
         except (OSError, EOFError):
             return [Finding(rel, 0, "", "not a readable gzip file")]
-        suffix = inner
+        suffix = inner.lower()
     if suffix in MARKUP_KINDS:
         return scan_markup(rel, data, MARKUP_KINDS[suffix], context)
     if suffix == ".css":
