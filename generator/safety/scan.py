@@ -155,8 +155,15 @@ def prescan(
             if done.exists():
                 break
         if not progressed:
-            time.sleep(PRESCAN_POLL)
+            _wait_for(done, PRESCAN_POLL)
     return passed
+
+
+def _wait_for(done: Path, seconds: float) -> None:
+    """Sleep `seconds`, or less once `done` exists: the build waits for the prescan to stop."""
+    deadline = time.monotonic() + seconds
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 PARALLEL_MIN_FILES = 40  # a default site has ~130 files; a few files scan faster in one process
