@@ -1,7 +1,8 @@
 """Where a `handbook build --no-pdf` spends its time, phase by phase, in one process.
 
 Run: .venv/bin/python -m benchmarks.phases [--goals 2000] [--engine mkdocs|zensical]
-Phases: validation (check_repository), our Markdown generation (clean, then unchanged), the
+Phases: validation (check_repository; then as an unchanged `build` runs it, with the schema
+results of the first run remembered), our Markdown generation (clean, then unchanged), the
 engine's build, the safety scan, then the engine with the scan of pages beside it and what the
 final scan still has to do, catalog.json, and the offline copy's engine build (which a
 --no-pdf build skips). Peak memory is this process's (the scan's workers are forked).
@@ -48,6 +49,8 @@ def main() -> None:
         print(f"{args.goals} goals, engine {args.engine}")
         catalog = timed("validate (check_repository)", lambda: check_repository(root).catalog)
         assert catalog is not None
+        check_repository(root, cache=True)  # fills .cache/validation, as a first build does
+        timed("validate (schema cache, unchanged)", lambda: check_repository(root, cache=True))
         build = root / "build"
         done = timed("generate Markdown (clean)", lambda: generate_docs(catalog, build))
         timed("generate Markdown (unchanged)", lambda: generate_docs(catalog, build))

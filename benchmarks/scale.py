@@ -65,6 +65,7 @@ def measure(root: Path, goals: int, engine: str) -> Figures:
         [sys.executable, "-c", _MEASURED, *cmd], capture_output=True, text=True, check=True
     )
     seconds = time.perf_counter() - start
+    settle(root)
     result = json.loads(done.stdout)
     if result["rc"] != 0:
         raise SystemExit(f"build of {goals} goals failed:\n{result['out']}")
@@ -80,6 +81,15 @@ def measure(root: Path, goals: int, engine: str) -> Figures:
         search_bytes=sum(p.stat().st_size for p in search if p.is_file()),
         peak_mib=result["peak_kib"] / 1024,
     )
+
+
+def settle(root: Path, timeout: float = 300) -> None:
+    """Wait (untimed) until the background deletion of the replaced site is over, so its work
+    does not slow the next command measured."""
+    trash = root / ".cache" / "trash"
+    deadline = time.monotonic() + timeout
+    while trash.is_dir() and any(trash.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def plain_engine(root: Path, engine: str) -> float:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +24,7 @@ from generator.problems import HandbookError
 
 MARKER = ".handbook-output"  # written into every output folder we build
 STAGING = Path(".cache") / "staging"
+TRASH = Path(".cache") / "trash"  # replaced outputs, deleted in the background
 _PROJECT_SIGNS = ("content", ".git", "pyproject.toml", "mkdocs.yml")
 
 
@@ -88,15 +91,56 @@ def check_replaceable(target: Path, root: Path, *, kind: str = "site") -> None:
     raise refuse("it is not empty and no earlier build wrote it")
 
 
-def swap_in(staging: Path, target: Path, old_parent: Path | None = None) -> None:
-    """Replace target by staging with two renames, so target is never half-written."""
+# Runs as `python -I -S -c _DELETER folder...`: at low priority, since nobody waits for it.
+_DELETER = (
+    "import os, shutil, sys\n"
+    "if hasattr(os, 'nice'): os.nice(10)\n"
+    "for folder in sys.argv[1:]: shutil.rmtree(folder, ignore_errors=True)\n"
+)
+_deleters: list[subprocess.Popen[bytes]] = []
+
+
+def discard(folders: list[Path]) -> None:
+    """Delete folders in a background process that outlives this one; here if none starts."""
+    _deleters[:] = [p for p in _deleters if p.poll() is None]  # reap finished ones
+    if not folders:
+        return
+    try:
+        _deleters.append(
+            subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _DELETER, *map(str, folders)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl-C of the build does not stop the deletion
+            )
+        )
+    except OSError:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def swap_in(
+    staging: Path, target: Path, old_parent: Path | None = None, trash: Path | None = None
+) -> None:
+    """Replace target by staging with two renames, so target is never half-written.
+
+    With `trash` (a folder on target's file system) the replaced folder is moved there and
+    deleted in the background; else it is deleted before returning.
+    """
     old = None
     if target.exists():
-        parent = old_parent or target.parent
-        old = parent / f".{target.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
+        if trash is not None:
+            trash.mkdir(parents=True, exist_ok=True)
+            old = trash / f"{target.name}-{os.getpid()}-{os.urandom(4).hex()}"
+        else:
+            parent = old_parent or target.parent
+            old = parent / f".{target.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
         target.rename(old)
     staging.rename(target)
-    if old is not None:
+    if old is not None and trash is not None:
+        discard([old])
+    elif old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -125,12 +169,15 @@ def staged_folder(target: Path, root: Path | None = None) -> Iterator[Path]:
     parent = _staging_parent(target, root)
     prefix = "" if parent != target.parent else f".{target.name}."
     remove_leftovers(parent, prefix)
+    trash = root / TRASH if root is not None and parent == root / STAGING else None
+    if trash is not None and trash.is_dir():  # what a stopped background deletion left
+        discard(sorted(trash.iterdir()))
     staging = Path(tempfile.mkdtemp(prefix=f"{prefix}new-{os.getpid()}-", dir=parent))
     try:
         yield staging
         (staging / MARKER).write_text("Written by `handbook`; replaced on every build.\n")
         os.chmod(staging, 0o755)  # mkdtemp makes 0700; the folder is meant to be shared or served
-        swap_in(staging, target, old_parent=parent)
+        swap_in(staging, target, old_parent=parent, trash=trash)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

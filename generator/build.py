@@ -33,14 +33,12 @@ class BuildSettings:
     book: bool = True  # site/book/ (off only to measure what the book costs: benchmarks/book.py)
 
 
-def _write_returns_template(catalog: Catalog, staging: Path) -> None:
+def returns_template(catalog: Catalog) -> str:
     """The CSV for typed-up paper copies, beside the worksheets it describes."""
     from generator.report.fields import field_specs
     from generator.report.write import template_csv
 
-    target = staging / RETURNS_TEMPLATE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(template_csv(field_specs(catalog)), encoding="utf-8")
+    return template_csv(field_specs(catalog))
 
 
 def build_into(
@@ -65,10 +63,10 @@ def build_into(
             (build_dir / "offline").mkdir(parents=True, exist_ok=True)
             tmp = tempfile.TemporaryDirectory(prefix="site-", dir=build_dir / "offline")
             offline_site = Path(stack.enter_context(tmp))
-        passed = build_site(
-            catalog, build_dir, staging, settings.engine, offline_site, prescan=True
-        )
-        _write_returns_template(catalog, staging)  # a download the worksheets page links
+        # catalog.json, and the returns template the worksheets page links, are made beside
+        # the engine (by the prescan's worker, before pages appear) and written after it
+        extra = {"catalog.json": catalog_to_json, RETURNS_TEMPLATE: returns_template}
+        passed = build_site(catalog, build_dir, staging, settings.engine, offline_site, True, extra)
         _render_worksheets(catalog, settings, staging, progress)
         books = book.result()
         for n, path in enumerate(books, 1):
@@ -79,7 +77,6 @@ def build_into(
 
             zipped = staging / OFFLINE_ZIP
             pack_offline_zip(catalog, offline_site, staging, zipped, settings.engine)
-    (staging / "catalog.json").write_text(catalog_to_json(catalog), encoding="utf-8")
     refuse_unsafe_output(staging, settings.root, settings.engine, passed)
 
 

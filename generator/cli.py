@@ -101,9 +101,10 @@ def validate(root: Path, fmt: str) -> None:
         sys.exit(1)
 
 
-def require_catalog(root: Path) -> Catalog:
-    """The valid Catalog, or ContentInvalid after printing the problems."""
-    outcome = check_repository(root)
+def require_catalog(root: Path, *, cache: bool = False) -> Catalog:
+    """The valid Catalog, or ContentInvalid after printing the problems (`cache`: see
+    generator/validate/cache.py)."""
+    outcome = check_repository(root, cache=cache)
     if outcome.problems:  # the problems, then one summary line (ContentInvalid's or none)
         report = REPORTER_BY_NAME["text"](outcome.problems).splitlines()
         click.echo("\n".join(report[:-1] if not outcome.ok else report), err=True)
@@ -223,7 +224,7 @@ def build(
     from generator.build import BuildSettings
     from generator.build import build as run_build
 
-    catalog = require_catalog(root)
+    catalog = require_catalog(root, cache=True)
     settings = BuildSettings(
         root=root.resolve(),
         site_dir=(site_dir or root / "site").resolve(),

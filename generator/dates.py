@@ -21,6 +21,9 @@ MAX_DATE = dt.date(2200, 12, 31)
 # Average lengths, so that durations compare without a start date and P12M equals P1Y exactly.
 _YEAR_DAYS = Fraction(146097, 400)  # the Gregorian calendar's mean year
 _MONTH_DAYS = _YEAR_DAYS / 12
+_PARTS = 4800  # a day in 4800ths: the mean year and month are whole numbers of them
+_YEAR_PARTS, _MONTH_PARTS = int(_YEAR_DAYS * _PARTS), int(_MONTH_DAYS * _PARTS)
+assert _YEAR_PARTS == _YEAR_DAYS * _PARTS and _MONTH_PARTS == _MONTH_DAYS * _PARTS
 
 
 class DateRangeError(ValueError):
@@ -61,7 +64,12 @@ class Duration:
 
     def mean_days(self) -> Fraction:
         """Exact length in average days (a year is 365.2425 days, a month a twelfth of it)."""
-        return self.years * _YEAR_DAYS + self.months * _MONTH_DAYS + self.weeks * 7 + self.days
+        return Fraction(self.mean_parts(), _PARTS)
+
+    def mean_parts(self) -> int:
+        """mean_days in 4800ths of a day: whole numbers, so comparing costs no fractions."""
+        weeks_days = (self.weeks * 7 + self.days) * _PARTS
+        return self.years * _YEAR_PARTS + self.months * _MONTH_PARTS + weeks_days
 
     def iso(self) -> str:
         """The duration as written in ISO 8601 (P0D for zero)."""
@@ -80,9 +88,9 @@ class Limits:
     def check(self, text: str) -> Duration:
         """The parsed duration; DateRangeError naming the limit when it is outside."""
         value = Duration.parse(text)
-        if value.mean_days() < self.shortest.mean_days():
+        if value.mean_parts() < self.shortest.mean_parts():
             raise DateRangeError(f"{self.what} {text} is shorter than {self.shortest.iso()}")
-        if self.longest is not None and value.mean_days() > self.longest.mean_days():
+        if self.longest is not None and value.mean_parts() > self.longest.mean_parts():
             raise DateRangeError(f"{self.what} {text} is longer than {self.longest.iso()}")
         return value
 
@@ -105,7 +113,7 @@ def check_milestone(due: str, program_duration: str, *, stretch: bool = False) -
     """A milestone offset: at least a day, at most five years, and not after the program ends
     unless the goal is a stretch goal (those run two to five years, beyond one program)."""
     value = MILESTONE.check(due)
-    if not stretch and value.mean_days() > Duration.parse(program_duration).mean_days():
+    if not stretch and value.mean_parts() > Duration.parse(program_duration).mean_parts():
         raise DateRangeError(
             f"milestone {due} falls after the program ends ({program_duration});"
             " only stretch goals may have later milestones"

@@ -29,9 +29,23 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass (None for other types): looked up once per type."""
+    if cls not in _FIELDS:
+        fields = dataclasses.fields(cls) if dataclasses.is_dataclass(cls) else None
+        _FIELDS[cls] = None if fields is None else tuple(f.name for f in fields)
+    return _FIELDS[cls]
+
+
 def _plain(value: Any, root: Path) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name), root) for f in dataclasses.fields(value)}
+    if isinstance(value, (str, int, float, type(None))):  # most values: answered first
+        return value
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name), root) for name in names}
     if isinstance(value, (tuple, list)):
         return [_plain(v, root) for v in value]
     if isinstance(value, dict):

@@ -47,6 +47,7 @@ from generator.load.documents import Document
 from generator.load.locales import merged_strings
 from generator.load.yaml_safe import flatten_keys
 from generator.outputs import PAPERS
+from generator.pool import cores, pool_list, shared
 from generator.safety.richtext import render_rich
 from generator.smart import join, parse_statement, rename_text
 from generator.terms import model_terms, term_renamer, terms_for
@@ -194,6 +195,26 @@ def _page_title_and_body(text: str) -> tuple[str, str]:
     return first.removeprefix("# ").strip(), rest.strip() or first
 
 
+PARALLEL_MIN_GOALS = 400  # below this, starting worker processes costs more than it saves
+
+
+def _goal_slice(bounds: tuple[int, int]) -> list[Goal]:
+    builder, docs, criteria = shared()["builder"], shared()["docs"], shared()["criteria"]
+    return [builder.goal(doc, criteria) for doc in docs[bounds[0] : bounds[1]]]
+
+
+def _goals(b: _Builder, docs: list[Document], criteria: dict[str, Criterion]) -> tuple[Goal, ...]:
+    """b.goal for each document, in order; on every core for large catalogs (rendering their
+    rich text is most of the time)."""
+    if len(docs) < PARALLEL_MIN_GOALS:
+        return tuple(b.goal(doc, criteria) for doc in docs)
+    step = -(-len(docs) // (cores() * 4))
+    slices = [(i, min(i + step, len(docs))) for i in range(0, len(docs), step)]
+    work = {"builder": b, "docs": docs, "criteria": criteria}  # inherited: nothing is pickled
+    parts = pool_list(_goal_slice, slices, min_parallel=2, shared=work)
+    return tuple(goal for part in parts for goal in part)
+
+
 def build_catalog(root: Path, documents: list[Document]) -> Catalog:
     """The Catalog of a repository whose documents have passed validation."""
     by_kind: dict[str, list[Document]] = {}
@@ -260,7 +281,7 @@ def build_catalog(root: Path, documents: list[Document]) -> Catalog:
         if d.loaded and is_enabled(d.stem, d.loaded.data, disabled)
     ]
     goal_docs.sort(key=lambda d: catalog_order(d.stem, d.loaded.data if d.loaded else {}))
-    goals = tuple(b.goal(d, criteria) for d in goal_docs)
+    goals = _goals(b, goal_docs, criteria)
     enabled_ids = {g.id for g in goals}
     # Validation guarantees a published goal; a disabled worked example falls back (a warning).
     framework = dataclasses.replace(

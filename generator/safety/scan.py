@@ -33,19 +33,18 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
-import stat
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator.pool import pool_list, shared
 from generator.safety.context import Context
 from generator.safety.css import css_problems
 from generator.safety.finding import Finding
 from generator.safety.markup import decode, scan_markup
-from generator.safety.pdf import scan_pdf
 from generator.safety.theme import engine_templates, load_theme
 
 __all__ = ["Finding", "prescan", "scan_output"]
@@ -88,15 +87,17 @@ def scan_output(
     own templates for inline scripts and script files.
     `engine`: which engine built the folder ("mkdocs" or "zensical"): only that engine's
     installed theme templates and scripts are trusted.
-    `passed`: pages this build already scanned clean while the engine wrote them (`prescan`),
-    by path and SHA-256 of their bytes; a page whose bytes still match is not parsed again.
-    Every other file, the scripts those pages load included, is scanned here.
+    `passed`: files this build already scanned clean while the engine wrote them (`prescan`),
+    by path and SHA-256 of their bytes; a file whose bytes still match is not scanned again.
+    Every other file is scanned here.
     """
     context = _context(folder, allowed_hosts, theme_dirs, engine)
     found: list[Finding] = []
     files = list(_files(folder, found))
     for rel, _ in files:
         found += _name_problems(rel)
+    if any(path.suffix.lower() == ".pdf" for _, path in files):
+        import generator.safety.pdf  # noqa: F401  (before forking: workers inherit pypdf)
     if passed:
         files = [
             (rel, path)
@@ -110,7 +111,11 @@ def scan_output(
     return sorted(found)
 
 
-PRESCAN_SETTLE = 0.5  # seconds a page must be unchanged before the prescan reads it
+# Seconds a page must be unchanged before the prescan reads it. Short: MkDocs writes a page
+# with one write, and a page read half-written only costs a second scan (its digest differs);
+# at 0.5 s a small site's pages were all written within the last settle time, none prescanned.
+PRESCAN_SETTLE = 0.05
+PRESCAN_POLL = 0.1  # seconds between looks at the folder when nothing new has settled
 
 
 def prescan(
@@ -120,11 +125,12 @@ def prescan(
     theme_dirs: Sequence[Path] = (),
     engine: str = "mkdocs",
 ) -> dict[str, bytes]:
-    """Scan the HTML pages an engine writes into `folder` while it runs (until `done` exists).
+    """Scan the files an engine writes into `folder` while it runs (until `done` exists).
 
-    Returns the SHA-256 of every page that passed, by path, for scan_output(passed=...). It
-    only saves time: a page read half-written, changed later or with findings is scanned
-    again in full by scan_output, which alone decides. Allowed hosts: none.
+    Returns the SHA-256 of every file that passed, by path, for scan_output(passed=...). It
+    only saves time: a file read half-written, changed later or with findings is scanned
+    again in full by scan_output, which alone decides. PDFs and the offline copy's search
+    script (checked against another file) are left to scan_output. Allowed hosts: none.
     """
     context = _context(folder, frozenset(), theme_dirs, engine)
     passed: dict[str, bytes] = {}
@@ -137,7 +143,7 @@ def prescan(
         except OSError:  # a file the engine replaced while we listed the folder
             files = []
         for rel, path in files:
-            if rel in seen or path.suffix.lower() != ".html":
+            if rel in seen or rel in OFFLINE_INDEXES or path.suffix.lower() == ".pdf":
                 continue
             try:
                 if now - path.stat().st_mtime < PRESCAN_SETTLE:
@@ -147,13 +153,20 @@ def prescan(
                 continue
             seen.add(rel)
             progressed = True
-            if not scan_markup(rel, data, "html", context):
+            if not _scan_bytes(rel, data, context):
                 passed[rel] = hashlib.sha256(data).digest()
             if done.exists():
                 break
         if not progressed:
-            time.sleep(PRESCAN_SETTLE / 2)
+            _wait_for(done, PRESCAN_POLL)
     return passed
+
+
+def _wait_for(done: Path, seconds: float) -> None:
+    """Sleep `seconds`, or less once `done` exists: the build waits for the prescan to stop."""
+    deadline = time.monotonic() + seconds
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 PARALLEL_MIN_FILES = 40  # a default site has ~130 files; a few files scan faster in one process
@@ -164,22 +177,28 @@ def _scan_shared(item: tuple[str, Path]) -> list[Finding]:
 
 
 def _files(folder: Path, found: list[Finding]) -> Iterator[tuple[str, Path]]:
-    """(relative path, path) of every regular file; links and special files become findings."""
-    for dirpath, dirnames, filenames in os.walk(folder):
-        base = Path(dirpath)
-        for name in sorted(dirnames + filenames):
-            path = base / name
-            rel = path.relative_to(folder).as_posix()
-            mode = path.lstat().st_mode
-            if stat.S_ISLNK(mode):
+    """(relative path, path) of every regular file; links and special files become findings.
+
+    Directory entries carry their type (no stat per file): listing a 1,000-goal site takes
+    milliseconds, which the prescan does many times while the engine writes."""
+    pending = [("", folder)]
+    while pending:
+        prefix, base = pending.pop(0)
+        with os.scandir(base) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        subdirs = []
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_symlink():
                 found.append(Finding(rel, 0, "", "symbolic link"))
-            elif stat.S_ISDIR(mode):
+            elif entry.is_dir(follow_symlinks=False):
                 found += [f for f in _name_problems(rel) if f.what.startswith("name")]
-            elif not stat.S_ISREG(mode):
+                subdirs.append((rel + "/", base / entry.name))
+            elif not entry.is_file(follow_symlinks=False):
                 found.append(Finding(rel, 0, "", "special file"))
             else:
-                yield rel, path
-        dirnames[:] = sorted(d for d in dirnames if not (base / d).is_symlink())
+                yield rel, base / entry.name
+        pending[:0] = subdirs  # depth first, in name order, as os.walk lists them
 
 
 def _name_problems(rel: str) -> list[Finding]:
@@ -206,18 +225,25 @@ def _is_offline_index(rel: str, data: bytes, folder: Path) -> bool:
 
 
 def _scan_file(rel: str, path: Path, context: Context) -> list[Finding]:
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
+    if path.suffix.lower() == ".pdf":
+        from generator.safety.pdf import scan_pdf  # pypdf only when there are PDFs: 0.1 s
+
         return scan_pdf(rel, path)
-    data = path.read_bytes()
+    return _scan_bytes(rel, path.read_bytes(), context)
+
+
+def _scan_bytes(rel: str, data: bytes, context: Context) -> list[Finding]:
+    """The findings of a file that is not a PDF, from its bytes (the offline copy's search
+    script is also compared with the search index beside it)."""
+    suffix = PurePosixPath(rel).suffix.lower()
     if suffix in (".gz", ".svgz"):
-        inner = ".svg" if suffix == ".svgz" else Path(path.stem).suffix.lower()
+        inner = ".svg" if suffix == ".svgz" else PurePosixPath(PurePosixPath(rel).stem).suffix
         try:
-            with gzip.open(path) as stream:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
                 data = stream.read(MAX_UNZIPPED)
         except (OSError, EOFError):
             return [Finding(rel, 0, "", "not a readable gzip file")]
-        suffix = inner
+        suffix = inner.lower()
     if suffix in MARKUP_KINDS:
         return scan_markup(rel, data, MARKUP_KINDS[suffix], context)
     if suffix == ".css":

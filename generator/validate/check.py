@@ -13,7 +13,7 @@ from generator.load.translations import apply_translations
 from generator.load.yaml_safe import Loaded
 from generator.problems import Problem
 from generator.resources import symlinks_under
-from generator.validate.schema_check import check_schemas
+from generator.validate.cache import check_schemas_cached
 from generator.validate.semantic import check_semantics
 
 OVERRIDE_LINK = (
@@ -32,12 +32,15 @@ class Outcome:
         return not any(p.is_error for p in self.problems)
 
 
-def check_repository(root: Path, *, build: bool = True, language: str | None = None) -> Outcome:
+def check_repository(
+    root: Path, *, build: bool = True, language: str | None = None, cache: bool = False
+) -> Outcome:
     """Every problem of the catalog at `root`, and the Catalog when there are no errors.
 
     With build=False the Catalog is not built (validation only): `catalog` stays None.
     `language` replaces organization.yml's `language` (to read the catalog as another language
-    would publish it, e.g. `handbook diff` for every translation).
+    would publish it, e.g. `handbook diff` for every translation). With `cache`, documents an
+    earlier run found schema-valid are not checked again (see cache.py; .cache/ is written).
     """
     loaded = load_documents(root)
     if language is not None:
@@ -50,7 +53,13 @@ def check_repository(root: Path, *, build: bool = True, language: str | None = N
     problems.extend(translation_problems)
     yaml_docs = [doc for doc in documents if doc.loaded is not None]
     schema_valid = [doc for doc in documents if doc.loaded is None]
-    for doc, errors in zip(yaml_docs, check_schemas(yaml_docs), strict=True):
+    if cache:
+        results = check_schemas_cached(root, yaml_docs)
+    else:
+        from generator.validate.schema_check import check_schemas
+
+        results = check_schemas(yaml_docs)
+    for doc, errors in zip(yaml_docs, results, strict=True):
         problems.extend(errors)
         if not errors:
             schema_valid.append(doc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,8 @@ def generate_tree(
 
 Run = tuple[str, Path, Path, dict[str, str]]  # engine, config, site folder, environment
 ENGINE_DONE = ".engine-done"  # in build/: tells the prescan that the engine has finished
+# Files written beside the engine's output: site path -> the function making the text.
+ExtraFiles = Mapping[str, Callable[[Catalog], str]]
 
 
 def build_site(
@@ -72,13 +74,16 @@ def build_site(
     engine: str = DEFAULT_ENGINE,
     offline_site: Path | None = None,
     prescan: bool = False,
+    extra_files: ExtraFiles | None = None,
 ) -> dict[str, bytes]:
     """Generate the docs tree into build_dir and build it with `engine` into site_dir.
 
     An engine run is single-threaded, so the second core works beside it: with `offline_site`
     it builds the offline copy's site (same engine, see offline.py) into that folder; else, with
-    `prescan` and MkDocs, it scans the pages as they are written. Returns those pages' digests
-    for refuse_unsafe_output(passed=...) (empty when nothing was scanned ahead).
+    `prescan` and MkDocs, it makes the `extra_files` texts (while the engine is still loading)
+    and then scans the pages as they are written. Returns those pages' digests for
+    refuse_unsafe_output(passed=...) (empty when nothing was scanned ahead). The extra files
+    are written into site_dir after the engine (which empties the folder first).
     """
     done = build_dir / ENGINE_DONE
     done.unlink(missing_ok=True)
@@ -90,22 +95,34 @@ def build_site(
 
         offline = generate_tree(catalog, build_dir / "offline", directory_urls=False, engine=engine)
         runs.append(("engine", (engine, offline, offline_site, OFFLINE_ENV, None)))
-    elif prescan and engine == "mkdocs":  # Zensical's own build already uses every core
-        runs.append(("prescan", (site_dir, done, theme_overrides(catalog.root), engine)))
+    extra = dict(extra_files or {})
+    beside = prescan and engine == "mkdocs" and offline_site is None
+    if beside:  # Zensical's own build already uses every core
+        runs.append(("prescan", (site_dir, done, theme_overrides(catalog.root), engine, extra)))
     results = pool_list(_run, runs, min_parallel=2, shared={"catalog": catalog})
     done.unlink(missing_ok=True)
     if offline_site is not None:
         check_offline_site(offline_site, engine)
-    return next((r for r in results if r), {})
+    passed, texts = next((r for r in results if r is not None), ({}, _texts(catalog, extra)))
+    for name, text in texts.items():
+        target = site_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return passed
 
 
-def _run(run: tuple[str, Any]) -> dict[str, bytes] | None:
+def _texts(catalog: Catalog, extra: dict[str, Callable[[Catalog], str]]) -> dict[str, str]:
+    return {name: make(catalog) for name, make in extra.items()}
+
+
+def _run(run: tuple[str, Any]) -> tuple[dict[str, bytes], dict[str, str]] | None:
     kind, args = run
     if kind == "prescan":
         from generator.safety.scan import prescan
 
-        site_dir, done, overrides, engine = args
-        return prescan(site_dir, done, theme_dirs=[overrides], engine=engine)
+        site_dir, done, overrides, engine, extra = args
+        texts = _texts(shared()["catalog"], extra)
+        return prescan(site_dir, done, theme_dirs=[overrides], engine=engine), texts
     engine, config, site_dir, env, done = args
     try:
         run_engine(shared()["catalog"], engine, config, site_dir, env)

@@ -143,3 +143,32 @@ def test_a_killed_build_leaves_the_site_intact_and_the_next_run_cleans_up(repo: 
     assert snapshot(repo / "site") == before
     assert build(repo)[0] == 0
     assert list(staging.iterdir()) == []
+
+
+def wait_until_empty(folder: Path, seconds: float = 60) -> list[Path]:
+    """What is left in `folder` once it is empty or `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and folder.is_dir() and any(folder.iterdir()):
+        time.sleep(0.05)
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def test_the_replaced_site_is_deleted_in_the_background(repo: Path) -> None:
+    assert build(repo)[0] == 0
+    (repo / "site" / "stale.html").write_text("old")
+    old_inode = (repo / "site").stat().st_ino
+    assert build(repo)[0] == 0
+    site = repo / "site"
+    assert (site / "index.html").is_file() and not (site / "stale.html").exists()
+    assert site.stat().st_ino != old_inode
+    assert wait_until_empty(repo / ".cache" / "trash") == []
+    assert list((repo / ".cache" / "staging").iterdir()) == []
+
+
+def test_what_a_stopped_background_deletion_left_goes_with_the_next_build(repo: Path) -> None:
+    leftover = repo / ".cache" / "trash" / "site-1-abcd"
+    (leftover / "assets").mkdir(parents=True)
+    (leftover / "assets" / "big.bin").write_bytes(b"x" * 1000)
+    assert build(repo)[0] == 0  # the first build replaces nothing: only the leftover goes
+    assert wait_until_empty(repo / ".cache" / "trash") == []
+    assert (repo / "site" / "index.html").is_file()
