@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
@@ -76,7 +76,8 @@ def build_into(
             from generator.website.offline import pack_offline_zip
 
             zipped = staging / OFFLINE_ZIP
-            pack_offline_zip(catalog, offline_site, staging, zipped, settings.engine)
+            clean = pack_offline_zip(catalog, offline_site, staging, zipped, settings.engine)
+            passed = {**passed, **clean}  # the same PDFs: scanned once
     refuse_unsafe_output(staging, settings.root, settings.engine, passed)
 
 
@@ -105,13 +106,21 @@ def _book(catalog: Catalog, settings: BuildSettings, staging: Path) -> list[Path
 
 
 def refuse_unsafe_output(
-    folder: Path, root: Path, engine: str = "mkdocs", passed: dict[str, bytes] | None = None
+    folder: Path,
+    root: Path,
+    engine: str = "mkdocs",
+    passed: Mapping[str, bytes] | None = None,
+    clean_pdfs: dict[str, bytes] | None = None,
 ) -> None:
     """The post-build safety scan: nothing it flags is ever published (the old site stays).
-    `passed`: pages scanned clean while the engine wrote them (see scan.prescan)."""
+    `passed`: files already scanned clean, by path and SHA-256 (see scan.prescan);
+    `clean_pdfs`: filled with the PDFs this scan passed (see scan.scan_output)."""
     from generator.safety.scan import scan_output
 
-    findings = scan_output(folder, theme_dirs=[theme_overrides(root)], engine=engine, passed=passed)
+    themes = [theme_overrides(root)]
+    findings = scan_output(
+        folder, theme_dirs=themes, engine=engine, passed=passed, clean_pdfs=clean_pdfs
+    )
     if findings:
         listed = "\n  ".join(str(f) for f in findings[:20])
         more = f"\n  ... and {len(findings) - 20} more" if len(findings) > 20 else ""

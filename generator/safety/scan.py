@@ -79,6 +79,7 @@ def scan_output(
     theme_dirs: Sequence[Path] = (),
     engine: str = "mkdocs",
     passed: Mapping[str, bytes] | None = None,
+    clean_pdfs: dict[str, bytes] | None = None,
 ) -> list[Finding]:
     """Everything in `folder` a browser or PDF viewer could run or fetch from another host.
 
@@ -90,6 +91,8 @@ def scan_output(
     `passed`: files this build already scanned clean while the engine wrote them (`prescan`),
     by path and SHA-256 of their bytes; a file whose bytes still match is not scanned again.
     Every other file is scanned here.
+    `clean_pdfs`: filled with the path and SHA-256 of every PDF scanned here without a finding
+    (a PDF is copied unchanged into the offline copy, so the site's scan can skip it).
     """
     context = _context(folder, allowed_hosts, theme_dirs, engine)
     found: list[Finding] = []
@@ -104,10 +107,13 @@ def scan_output(
             for rel, path in files
             if passed.get(rel) != hashlib.sha256(path.read_bytes()).digest()
         ]
-    for problems in pool_list(
+    results = pool_list(
         _scan_shared, files, min_parallel=PARALLEL_MIN_FILES, shared={"context": context}
-    ):
+    )
+    for (rel, path), problems in zip(files, results, strict=True):
         found += problems
+        if clean_pdfs is not None and not problems and path.suffix.lower() == ".pdf":
+            clean_pdfs[rel] = hashlib.sha256(path.read_bytes()).digest()
     return sorted(found)
 
 

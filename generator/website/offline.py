@@ -66,13 +66,16 @@ def zip_folder(folder: Path, target: Path, epoch: int) -> None:
 
 def pack_offline_zip(
     catalog: Catalog, site: Path, staging: Path, target: Path, engine: str = "mkdocs"
-) -> None:
-    """The built offline site plus the staged downloads, scanned, zipped to `target`."""
+) -> dict[str, bytes]:
+    """The built offline site plus the staged downloads, scanned, zipped to `target`.
+    Returns the PDFs the scan passed (path, SHA-256): the site holds the same files."""
     from generator.build import refuse_unsafe_output
     from generator.website.build import source_date_epoch
 
     for file in sorted([*staging.rglob("*.pdf"), staging / RETURNS_TEMPLATE]):  # work offline too
         (site / file.relative_to(staging)).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(file, site / file.relative_to(staging))
-    refuse_unsafe_output(site, catalog.root, engine)  # the zip holds only what the scan passed
+    clean: dict[str, bytes] = {}
+    refuse_unsafe_output(site, catalog.root, engine, clean_pdfs=clean)  # the zip: only what passed
     zip_folder(site, target, int(source_date_epoch(catalog.root) or 0))
+    return clean

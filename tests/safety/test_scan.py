@@ -272,3 +272,15 @@ def test_pdf_uri_schemes(site: Path) -> None:
     assert [w.split(": ", 1)[1] for w in pdf_findings(site, rel)] == [
         "link to a file URI: 'file:///etc/passwd'"
     ]
+
+
+def test_clean_pdfs_are_reported_and_a_changed_copy_is_scanned_again(site: Path) -> None:
+    clean: dict[str, bytes] = {}
+    assert scan_output(site, theme_dirs=THEME_DIRS, clean_pdfs=clean) == []
+    pdfs = {p.relative_to(site).as_posix() for p in site.rglob("*.pdf")}
+    assert pdfs and set(clean) == pdfs  # every PDF of a clean build passed
+    rel, _ = rewrite_pdf(site, lambda w: w.add_open_action(JavaScript("app.alert(1)")))
+    again: dict[str, bytes] = {}
+    found = scan_output(site, theme_dirs=THEME_DIRS, passed=clean, clean_pdfs=again)
+    assert {f.file for f in found} == {rel}  # its bytes changed: not skipped
+    assert again == {}  # the unchanged PDFs were skipped, the changed one failed
