@@ -100,7 +100,7 @@ def scan_output(
     for rel, _ in files:
         found += _name_problems(rel)
     if any(path.suffix.lower() == ".pdf" for _, path in files):
-        import generator.safety.pdf  # noqa: F401  (before forking: workers inherit pypdf)
+        import generator.safety.pdf  # noqa: F401  (before forking: workers inherit pikepdf)
     if passed:
         files = [
             (rel, path)
@@ -232,7 +232,7 @@ def _is_offline_index(rel: str, data: bytes, folder: Path) -> bool:
 
 def _scan_file(rel: str, path: Path, context: Context) -> list[Finding]:
     if path.suffix.lower() == ".pdf":
-        from generator.safety.pdf import scan_pdf  # pypdf only when there are PDFs: 0.1 s
+        from generator.safety.pdf import scan_pdf  # pikepdf only when there are PDFs
 
         return scan_pdf(rel, path)
     return _scan_bytes(rel, path.read_bytes(), context)
