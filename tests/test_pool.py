@@ -58,7 +58,8 @@ def test_ctrl_c_during_a_build_stops_every_worker_and_publishes_nothing(tmp_path
     assert first.returncode == 0, first.stderr
     before = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "build", "--root", str(root), "--paper", "a4"],
+        # --fillable: twice the sheets, so Ctrl-C lands well inside the rendering
+        [sys.executable, "-m", "generator", "build", "--root", str(root), "--fillable"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -69,6 +70,7 @@ def test_ctrl_c_during_a_build_stops_every_worker_and_publishes_nothing(tmp_path
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (cache.is_dir() and any(cache.glob("*.pdf"))):
         time.sleep(0.1)  # wait until PDFs are being rendered by the workers
+    assert proc.poll() is None, "the build ended before its first worksheet was cached"
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: the whole group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err
