@@ -45,6 +45,17 @@ def test_a_worker_error_reaches_the_parent_as_itself() -> None:
         list(pool_map(_fail_on_seven, list(range(20)), min_parallel=1))
 
 
+def _blocked() -> list[int]:
+    return sorted(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+
+def _terminal_sigint() -> None:
+    """The build starts as from a terminal: SIGINT neither ignored nor blocked (a test
+    runner's worker may have either; ignored or blocked signals survive exec)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_during_a_build_stops_every_worker_and_publishes_nothing(tmp_path: Path) -> None:
     root = copy_repository(tmp_path / "repo")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -65,7 +76,9 @@ def test_ctrl_c_during_a_build_stops_every_worker_and_publishes_nothing(tmp_path
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_terminal_sigint,
     )
+    inherited = f"SIGINT {signal.getsignal(signal.SIGINT)}, blocked {_blocked()}"
     cache = root / ".cache" / "worksheets"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (cache.is_dir() and any(cache.glob("*.pdf"))):
@@ -73,7 +86,7 @@ def test_ctrl_c_during_a_build_stops_every_worker_and_publishes_nothing(tmp_path
     assert proc.poll() is None, "the build ended before its first worksheet was cached"
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: the whole group
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 1, err
+    assert proc.returncode == 1, f"{err}\n(test process: {inherited})"
     assert "interrupted; nothing was published" in err
     assert err.count("Traceback") == 0 and "This is a bug" not in err
     assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == before
