@@ -88,13 +88,13 @@ class Background(Generic[R]):
     """One job running in a forked child while the caller goes on (see `in_background`).
     Without fork, or on one core, the job runs in this process when its result is asked for."""
 
-    def __init__(self, func: Callable[[], R]) -> None:
+    def __init__(self, func: Callable[[], R], nice: int = 0) -> None:
         self._func: Callable[[], R] | None = func
         self._process: Any = None
         if "fork" in mp.get_all_start_methods() and cores() > 1:
             context = mp.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=_run_background, args=(func, send))
+            self._process = context.Process(target=_run_background, args=(func, send, nice))
             self._process.start()
             send.close()  # the child holds the only sending end: a crash reads as end of file
             self._func = None
@@ -123,8 +123,10 @@ class Background(Generic[R]):
         self._receive.close()
 
 
-def _run_background(func: Callable[[], Any], send: Any) -> None:
+def _run_background(func: Callable[[], Any], send: Any, nice: int) -> None:
     _ignore_interrupts()
+    if nice:
+        os.nice(nice)
     try:
         message: tuple[str, Any] = ("ok", func())
     except BaseException as exc:  # the parent raises it
@@ -137,10 +139,12 @@ def _run_background(func: Callable[[], Any], send: Any) -> None:
 
 
 @contextmanager
-def in_background(func: Callable[[], R]) -> Iterator[Background[R]]:
+def in_background(func: Callable[[], R], nice: int = 0) -> Iterator[Background[R]]:
     """Run `func` in a forked child (on the other core) while the block runs; collect it with
-    `.result()` inside the block. Leaving the block early (an error, Ctrl-C) stops the child."""
-    job = Background(func)
+    `.result()` inside the block. Leaving the block early (an error, Ctrl-C) stops the child.
+    `nice` > 0: the child yields the cores to this process and its workers, running on what
+    they leave idle."""
+    job = Background(func, nice)
     try:
         yield job
     finally:

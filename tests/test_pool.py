@@ -138,3 +138,9 @@ def test_leaving_the_block_early_stops_the_background_job(tmp_path: Path) -> Non
     assert time.monotonic() - started < 10
     assert job._process is not None and not job._process.is_alive()
     assert not marker.exists()
+
+
+@pytest.mark.skipif(cores() < 2, reason="a background job forks only with two cores")
+def test_a_background_job_can_yield_the_cores() -> None:
+    with in_background(lambda: os.nice(0), nice=5) as job:
+        assert job.result() == os.nice(0) + 5  # the child runs 5 steps lower; this one did not
