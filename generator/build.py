@@ -60,8 +60,10 @@ def build_into(
         # overloads two cores with three processes; benchmarks/book.py).
         if settings.pdf:
             import generator.pdf.render  # noqa: F401  (WeasyPrint: imported once, before the fork)
-        book_job = partial(_book, catalog, settings, staging)
-        book = stack.enter_context(in_background(book_job, nice=BOOK_NICE))
+        book = None  # --no-pdf (or a benchmark without the book): no process is forked
+        if settings.pdf and settings.book:
+            book_job = partial(_book, catalog, settings, staging)
+            book = stack.enter_context(in_background(book_job, nice=BOOK_NICE))
         offline_site = None
         if settings.offline:  # built beside the site, packed after the PDFs (the zip has them)
             (build_dir / "offline").mkdir(parents=True, exist_ok=True)
@@ -72,7 +74,7 @@ def build_into(
         extra = {"catalog.json": catalog_to_json, RETURNS_TEMPLATE: returns_template}
         passed = build_site(catalog, build_dir, staging, settings.engine, offline_site, True, extra)
         _render_worksheets(catalog, settings, staging, progress)
-        books = book.result()
+        books = book.result() if book is not None else []
         for n, path in enumerate(books, 1):
             if book_progress:
                 book_progress(n, len(books), path.name)
@@ -101,9 +103,7 @@ def _render_worksheets(
 
 
 def _book(catalog: Catalog, settings: BuildSettings, staging: Path) -> list[Path]:
-    """The handbook as a book in every paper size (none with --no-pdf)."""
-    if not (settings.pdf and settings.book):
-        return []
+    """The handbook as a book in every paper size."""
     from generator.book.render import render_book
 
     return render_book(catalog, staging, cache_dir=settings.root / ".cache" / "book")

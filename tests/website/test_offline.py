@@ -34,30 +34,30 @@ def unpack(archive: Path, folder: Path) -> Path:
     return folder / "handbook"
 
 
-@pytest.fixture(scope="module")
-def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Catalog, Path]]:
-    """(repository, catalog, unpacked offline folder) of the default catalog."""
+def offline_copy(
+    tmp_path_factory: pytest.TempPathFactory, engine: str
+) -> Iterator[tuple[Path, Catalog, Path]]:
+    """(repository, catalog, unpacked offline folder) of the default catalog, built by engine."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        root = copy_repository(tmp_path_factory.mktemp("offline") / "repo")
-        folder = unpack(build_zip(root, root / "site"), root / "unpacked")
+        root = copy_repository(tmp_path_factory.mktemp(f"offline-{engine}") / "repo")
+        folder = unpack(build_zip(root, root / "site", engine), root / "unpacked")
         catalog = check_repository(root).catalog
         assert catalog is not None
         yield root, catalog, folder
+
+
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Catalog, Path]]:
+    yield from offline_copy(tmp_path_factory, "mkdocs")
 
 
 @pytest.fixture(scope="module")
 def zensical_offline(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Path, Catalog, Path]]:
-    """The same, built with --engine zensical: Zensical's own offline support."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        root = copy_repository(tmp_path_factory.mktemp("zoffline") / "repo")
-        folder = unpack(build_zip(root, root / "site", "zensical"), root / "unpacked")
-        catalog = check_repository(root).catalog
-        assert catalog is not None
-        yield root, catalog, folder
+    """Built with --engine zensical: Zensical's own offline support."""
+    yield from offline_copy(tmp_path_factory, "zensical")
 
 
 def test_zip_holds_every_page_as_a_file_and_the_inlined_search_index(
