@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import weasyprint
 from jinja2 import TemplateError
@@ -30,6 +30,7 @@ from generator.pdf.direction import mark_right_to_left
 from generator.pdf.fetcher import PACKAGE_ASSETS, SafeFetcher, fetcher_for
 from generator.pdf.fonts import FONT_DIR, fallback_fingerprint
 from generator.pdf.forms import finish_form
+from generator.pdf.slots import LINK_SCHEME, HiddenPair, placeholder, text_length
 from generator.pool import pool_map, shared
 from generator.problems import BuildFailed
 from generator.safety.logo import catalog_logo
@@ -72,6 +73,11 @@ class Job:
     booklet: bool = False
     pair: Pair | None = None
     depends: list[str] = field(default_factory=list)
+    # A part of pair booklets (generator/pdf/reuse.py): "sheet" (its items, no cover) or
+    # "front" (cover and contents only, the contents' page numbers given), the pair's values
+    # laid out hidden (generator/pdf/slots.py).
+    part: str = ""
+    toc_pages: tuple[int, ...] = ()
 
 
 # US Letter is 18 mm shorter than A4: narrower top and bottom margins (still 0.5 in) and 8 mm
@@ -105,6 +111,8 @@ class Renderer:
         self._stylesheets: dict[str, list[weasyprint.CSS]] = {}
         self.css_text = {paper: self._css_text(paper) for paper in PAPERS}
         self.logo_digest = self._serve_logo()
+        # Pair booklets from shared parts (generator/pdf/reuse.py), when the roster sets it.
+        self.parts: Any = None
 
     def _serve_logo(self) -> str:
         """Serve the normalized logo in place of its file; returns its hash for the cache key.
@@ -130,17 +138,19 @@ class Renderer:
         css = css.replace('" OF_LABEL "', css_string(" " + self.catalog.ui("worksheet.of") + " "))
         return css + self.extra_css + "\n" + print_variables(org) + PAPER_CSS[paper]
 
-    def stylesheets(self, paper: str) -> list[weasyprint.CSS]:
-        if paper not in self._stylesheets:
-            self._stylesheets[paper] = [
+    def stylesheets(self, paper: str, extra: str = "") -> list[weasyprint.CSS]:
+        """print.css for the paper, with `extra` rules laid over it (parts and overlays)."""
+        key = paper + "\0" + extra
+        if key not in self._stylesheets:
+            self._stylesheets[key] = [
                 weasyprint.CSS(
-                    string=self.css_text[paper],
+                    string=self.css_text[paper] + extra,
                     base_url=PACKAGE_ASSETS.as_uri() + "/",
                     url_fetcher=self.fetcher,
                     font_config=self.font_config,
                 )
             ]
-        return self._stylesheets[paper]
+        return self._stylesheets[key]
 
     def due(self, ms: Milestone, start: dt.date | None) -> str:
         if start is not None:
@@ -158,6 +168,25 @@ class Renderer:
             half = int(length.mean_days() / 2)
             return [("midpoint", self.week(half)), ("end", self.week(length.approx_days()))]
         return [(name, day.isoformat()) for name, day in review_dates(length, start)]
+
+    def pair_value(self, key: str, pair: Pair) -> str:
+        """The text of a slot (generator/pdf/slots.py) for a pair: what a fresh render prints."""
+        start = dt.date.fromisoformat(pair.start)
+        kind, _, rest = key.partition(":")
+        if kind in ("mentee", "mentor", "start"):
+            return str(getattr(pair, kind))
+        if kind == "title":
+            return pair_title(pair)
+        if kind == "pair-line":
+            return f"{pair.mentee} · {pair.mentor} · {pair.start}"
+        if kind == "due":
+            goal_id, _, number = rest.rpartition(":")
+            return self.due(self.catalog.goal(goal_id).milestones[int(number)], start)
+        if kind == "log":
+            return self.log_dates(start)[int(rest)]
+        if kind == "prefill":
+            return self.prefills(pair, start)[rest]
+        raise KeyError(key)
 
     def prefills(self, pair: Pair | None, start: dt.date | None) -> dict[str, str]:
         """What a form field's `prefill` prints (worksheets.schema.json lists the names)."""
@@ -202,26 +231,50 @@ class Renderer:
     def _render(self, job: Job, start: dt.date | None) -> str:
         org = self.catalog.organization
         program_start = org.start_date
+        part = bool(job.part)  # the pair's values hidden, to be drawn per pair on top
 
         def due(ms: Milestone, goal: Goal) -> str:
             # Program sheets count from the program start, pair sheets from the pair's.
-            return self.due(ms, program_start if goal.audience == "organization" else start)
+            if goal.audience == "organization":
+                return self.due(ms, program_start)
+            if part:
+                return placeholder(f"due:{goal.id}:{goal.milestones.index(ms)}")
+            return self.due(ms, start)
 
+        def prefill(name: str) -> str:
+            if part and name in PAIR_PREFILLS:
+                return placeholder(f"prefill:{name}")
+            return self.prefills(job.pair, start)[name]
+
+        if part:
+            rows = self.catalog.worksheets.check_in_log.rows
+            log_dates: list[str] = [placeholder(f"log:{n}") for n in range(rows)]
+        else:
+            log_dates = self.log_dates(start)
+        pair = job.pair
         return render_bounded(
             self.template,
             org=org,
             ui=self.catalog.ui,
-            title=job.title,
+            title=placeholder("title") if part else job.title,
+            head_title=job.title,
             items=job.items,
             booklet=job.booklet,
-            pair=job.pair,
+            sheets=job.part != "front",
+            toc_pages=job.toc_pages,
+            anchor_link=LINK_SCHEME,
+            pair=HiddenPair() if part else pair,
+            pair_line=placeholder("pair-line")
+            if part
+            else (f"{pair.mentee} · {pair.mentor} · {pair.start}" if pair else ""),
+            text_length=text_length,
             fillable=self.fillable,
             # Relative to the repository (the document's base URL): no checkout path in the HTML,
             # so the cache key and the PDF's bytes are the same wherever the tree lies.
             logo_url=Path(os.path.relpath(org.logo, self.catalog.root)).as_posix(),
             due=due,
-            log_dates=self.log_dates(start),
-            prefill=self.prefills(job.pair, start).__getitem__,
+            log_dates=log_dates,
+            prefill=prefill,
             scales=SCALES,
             reviews=self.reviews(program_start),
             program_start=program_start.isoformat() if program_start else "",
@@ -239,27 +292,31 @@ class Renderer:
         digest.update(self.logo_digest.encode())
         return digest.hexdigest()
 
-    def _options(self, paper: str, key: str) -> dict[str, Any]:
+    def _options(self, paper: str, key: str, extra_css: str = "") -> dict[str, Any]:
         return {
-            "stylesheets": self.stylesheets(paper),
+            "stylesheets": self.stylesheets(paper, extra_css),
             "cache": self.cache,
             "pdf_forms": self.fillable,
             "pdf_tags": True,
             "pdf_identifier": bytes.fromhex(key[:32]),
         }
 
-    def layout(self, html: str, paper: str, key: str) -> Any:
+    def layout(self, html: str, paper: str, key: str, extra_css: str = "") -> Any:
         """The laid-out weasyprint Document (pages to inspect before writing)."""
         document = weasyprint.HTML(
             string=html, base_url=self.catalog.root.as_uri() + "/", url_fetcher=self.fetcher
         )
         mark_right_to_left(document.etree_element)  # what dir="auto" would do in a browser
-        return document.render(font_config=self.font_config, **self._options(paper, key))
+        options = self._options(paper, key, extra_css)
+        return document.render(font_config=self.font_config, **options)
 
-    def save(self, document: Any, paper: str, target: Path, key: str) -> None:
+    def save(
+        self, document: Any, paper: str, target: Path | BinaryIO, key: str, extra_css: str = ""
+    ) -> None:
         """Write a laid-out Document as PDF: tagged, its identifier from the content hash."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(target, **self._options(paper, key))
+        if isinstance(target, Path):
+            target.parent.mkdir(parents=True, exist_ok=True)
+        document.write_pdf(target, **self._options(paper, key, extra_css))
         if self.fillable:
             finish_form(target)
 
@@ -330,6 +387,14 @@ SCALES = {  # the values a rating's radio group takes: what `handbook collect` r
     "rating": [(str(n), str(n)) for n in range(1, 6)],
     "recommend": [(str(n), str(n)) for n in range(11)],
 }
+
+
+PAIR_PREFILLS = ("start-date", "review-date", "end-date", "mentee", "mentor")
+
+
+def pair_title(pair: Pair) -> str:
+    """A pair booklet's title: its cover heading and the PDF's /Title."""
+    return f"{pair.mentee} · {pair.mentor}"
 
 
 def sheet_kind(job: Job) -> str:
@@ -409,6 +474,8 @@ def job_for(catalog: Catalog, f: WorksheetFile) -> Job:
 
 def _render_job(renderer: Renderer, job: Job, out_dir: Path, cache_dir: Path | None) -> bool:
     """Write one job's PDF (from the cache when its inputs are unchanged); True if rendered."""
+    if renderer.parts is not None and renderer.parts.write(job, out_dir / job.path):
+        return True
     html = renderer.html(job)
     key = renderer.key(job, html)
     return write_cached(

@@ -17,7 +17,17 @@ from generator.calendars import CalendarWriter
 from generator.catalog.model import Catalog
 from generator.dates import MAX_DATE, MIN_DATE, DateRangeError, parse_date
 from generator.files import open_regular_file, too_large, utf8_position
-from generator.pdf.render import PAIR_SHEETS, Job, Pair, Progress, Renderer, _items_for, run_jobs
+from generator.pdf.render import (
+    PAIR_SHEETS,
+    Job,
+    Pair,
+    Progress,
+    Renderer,
+    _items_for,
+    pair_title,
+    run_jobs,
+)
+from generator.pdf.reuse import BookletParts
 from generator.pdf.shards import ManifestWriter, Shard
 from generator.problems import HandbookError
 from generator.safety.text import FORBIDDEN
@@ -187,8 +197,8 @@ def _pair_jobs(catalog: Catalog, n: int, pair: Pair, papers: tuple[str, ...]) ->
     """One booklet per paper for the n-th pair: agreement, log, goal sheets, reflections."""
     goals = [catalog.goal(g) for g in pair.goals] if pair.goals else catalog.goals_for("mentee")
     items = _items_for(catalog, PAIR_SHEETS, goals)
-    title = f"{pair.mentee} · {pair.mentor}"
     name = pair_name(n, pair)
+    title = pair_title(pair)
     return [Job(f"{p}/{name}.pdf", p, title, items, booklet=True, pair=pair) for p in papers]
 
 
@@ -269,6 +279,7 @@ def render_roster(
     plan = plan_roster(catalog, roster_csv, shard, paper_list)  # every row checked first
     check_replaceable(out_dir, catalog.root, kind="roster output")
     renderer = Renderer(catalog, fillable)
+    parts = renderer.parts = BookletParts(renderer)
     written: list[Path] = []
     done = [0, 0]  # pairs, sheets
     with staged_folder(out_dir, catalog.root) as staging:
@@ -285,6 +296,7 @@ def render_roster(
                     label = f"pair {done[0] + 1:,}-{done[0] + len(batch):,} of {plan.pairs:,}"
                     progress(done[1], plan.sheets, f"{label}: {path}")
 
+            parts.prepare(jobs)  # here, before the workers fork: they share what it renders
             paths, _ = run_jobs(renderer, jobs, staging, None, step)
             written.extend(paths)
             done[0] += len(batch)

@@ -1,0 +1,181 @@
+"""Pair booklets from shared parts: each sheet laid out once, only the pair's values per pair.
+
+A fresh pair booklet lays out and writes ~20 pages of which only names, dates and page numbers
+are the pair's own. Here every sheet (per paper) and every cover-and-contents (per choice of
+goals and paper) is rendered once as a *part* with those values hidden (generator/pdf/slots.py);
+a pair then costs one small overlay document with its values in place, stamped onto copies of
+the parts' pages (generator/pdf/compose.py). The result looks exactly like a fresh render
+(tests/pdf/test_reuse.py compares rasterized pages); bookmarks, links, tags and metadata are
+those of the fresh booklet.
+
+A booklet is rendered fresh instead when the overlay could not match it: fillable forms (their
+fields hold the values), a value wider than its line or longer than a
+short blank (32 characters), or a character the bundled Lato font lacks (a fallback font can
+change a line's height).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from fontTools.ttLib import TTFont
+
+from generator.pdf.compose import compose
+from generator.pdf.fonts import FONT_DIR
+from generator.pdf.render import Item, Job, Pair, Renderer, pair_title
+from generator.pdf.slots import (
+    OVERLAY_CSS,
+    PLACEHOLDERS,
+    OverlayPage,
+    Slot,
+    overflowing,
+    overlay_html,
+    slot_geometry,
+)
+
+# Laid over print.css in a part: the page number is the overlay's (it counts booklet pages),
+# and the contents give page numbers the booklet's layout decided, not the part's.
+PART_CSS = """
+@page { @bottom-right { visibility: hidden; } }
+.slot { visibility: hidden; }
+.toc a[data-page]::after { content: leader(".") attr(data-page); }
+"""
+SHORT_VALUE = 32  # characters: a longer value changes its blank's layout (_macros.html)
+BLANK_KEYS = ("mentee", "mentor", "start")  # values printed in blanks (_macros.html people)
+_KEYWORDS = re.compile(r'<meta name="keywords" content="([^"]*)">')
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part's PDF (opened once, only ever copied from) and its slots."""
+
+    pdf: pikepdf.Pdf
+    pages: int
+    covers: frozenset[int]  # pages set on the cover's @page
+    slots: tuple[Slot, ...]
+
+
+def _lato_characters() -> frozenset[int]:
+    characters: set[int] = set()
+    for path in sorted(FONT_DIR.glob("Lato-*.ttf")):
+        with TTFont(path, lazy=True) as font:
+            characters.update(font.getBestCmap())
+    return frozenset(characters)
+
+
+class BookletParts:
+    """Parts for one renderer's pair booklets, rendered when first needed and then kept."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.renderer = renderer
+        self.sheets: dict[tuple[str, str], Part] = {}
+        self.fronts: dict[tuple[str, tuple[str, ...]], Part] = {}
+        self._lato: frozenset[int] | None = None
+        self.usable = not renderer.fillable
+
+    def _render(self, job: Job) -> Part:
+        renderer = self.renderer
+        html = renderer.html(job)
+        key = renderer.key(job, html)
+        document = renderer.layout(html, job.paper, key, PART_CSS)
+        covers = frozenset(
+            n for n, page in enumerate(document.pages) if page._page_box.page_type.name == "cover"
+        )
+        slots = tuple(slot_geometry(document))
+        buffer = io.BytesIO()
+        renderer.save(document, job.paper, buffer, key, PART_CSS)
+        buffer.seek(0)
+        return Part(pikepdf.open(buffer), len(document.pages), covers, slots)
+
+    def sheet(self, paper: str, item: Item) -> Part:
+        """One sheet of a booklet: agreement, log, a goal sheet or a reflection."""
+        found = self.sheets.get((paper, item.anchor))
+        if found is None:
+            job = Job("part", paper, item.title, [item], part="sheet")
+            found = self.sheets[(paper, item.anchor)] = self._render(job)
+        return found
+
+    def front(self, paper: str, items: list[Item], sheets: list[Part]) -> Part:
+        """The cover and contents for these sheets, their page numbers as the booklet has them."""
+        anchors = tuple(item.anchor for item in items)
+        found = self.fronts.get((paper, anchors))
+        front_pages = 2  # cover and one page of contents, unless the layout says otherwise
+        while found is None or found.pages != front_pages:
+            if found is not None:
+                front_pages = found.pages
+            numbers, page = [], front_pages + 1
+            for sheet in sheets:
+                numbers.append(page)
+                page += sheet.pages
+            job = Job("part", paper, PLACEHOLDERS["title"], items, booklet=True, part="front")
+            job.toc_pages = tuple(numbers)
+            found = self._render(job)
+        self.fronts[(paper, anchors)] = found
+        return found
+
+    def prepare(self, jobs: list[Job]) -> None:
+        """Render the parts these pair booklets need (once: later calls find them)."""
+        if not self.usable:
+            return
+        for job in jobs:
+            if job.pair is not None and job.booklet:
+                sheets = [self.sheet(job.paper, item) for item in job.items]
+                self.front(job.paper, job.items, sheets)
+
+    def _fits(self, values: dict[str, str]) -> bool:
+        """Whether every value is set in Lato and every blank's value is short, as in a part."""
+        if self._lato is None:
+            self._lato = _lato_characters()
+        lato = self._lato
+        blanks = [v for k, v in values.items() if k in BLANK_KEYS or k.startswith("prefill:")]
+        return all(len(v) < SHORT_VALUE for v in blanks) and all(
+            ord(c) in lato for value in values.values() for c in value
+        )
+
+    def write(self, job: Job, target: Path) -> bool:
+        """Write a pair's booklet from parts; False (nothing written) if it needs a fresh render."""
+        pair = job.pair
+        if not self.usable or pair is None or not job.booklet:
+            return False
+        renderer = self.renderer
+        sheets = [self.sheet(job.paper, item) for item in job.items]
+        parts = [self.front(job.paper, job.items, sheets), *sheets]
+        values = {slot.key: "" for part in parts for slot in part.slots}
+        values = {key: renderer.pair_value(key, pair) for key in values}
+        if not self._fits(values):
+            return False
+        pages = [
+            OverlayPage(n in part.covers, [(s, values[s.key]) for s in part.slots if s.page == n])
+            for part in parts
+            for n in range(part.pages)
+        ]
+        html = renderer.html(job)  # what a fresh render would lay out: its key and keywords
+        key = renderer.key(job, html)
+        overlay = renderer.layout(
+            overlay_html(renderer.catalog.organization.language, pages), job.paper, key, OVERLAY_CSS
+        )
+        if overflowing(overlay) or len(overlay.pages) != len(pages):
+            return False
+        buffer = io.BytesIO()
+        renderer.save(overlay, job.paper, buffer, key, OVERLAY_CSS)
+        buffer.seek(0)
+        keywords = _KEYWORDS.search(html)
+        info = {"/Title": pair_title(pair)}
+        if keywords:
+            info["/Keywords"] = keywords.group(1)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with pikepdf.open(buffer) as stamp:
+            compose(
+                [part.pdf for part in parts],
+                stamp,
+                target,
+                info=info,
+                identifier=bytes.fromhex(key[:32]),
+                outline_titles={PLACEHOLDERS["title"]: pair_title(pair)},
+            )
+        return True
+
