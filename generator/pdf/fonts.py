@@ -136,6 +136,19 @@ def _ignorable(char: str) -> bool:
     )
 
 
+def lato_draws(chars: Iterable[str]) -> bool:
+    """Whether every Lato face draws every character (no fallback font would set any)."""
+    lib = _fontconfig()
+    charsets = _bundled_charsets()
+    if lib is None or not charsets:
+        return False
+    return all(
+        all(lib.FcCharSetHasChar(charset, ord(c)) for charset in charsets)
+        for c in set(chars)
+        if not c.isascii() or c.isprintable()
+    )
+
+
 def uncovered(chars: Iterable[str]) -> set[str]:
     """The characters among `chars` that neither Lato nor any installed font can draw.
 

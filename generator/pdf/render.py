@@ -318,6 +318,8 @@ class Renderer:
             target.parent.mkdir(parents=True, exist_ok=True)
         document.write_pdf(target, **self._options(paper, key, extra_css))
         if self.fillable:
+            if not isinstance(target, Path):
+                raise TypeError("a fillable PDF is finished on disk: give a path")
             finish_form(target)
 
     def write(self, job: Job, html: str, target: Path, key: str) -> None:

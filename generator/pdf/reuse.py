@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
-from fontTools.ttLib import TTFont
 
 from generator.pdf.compose import compose
-from generator.pdf.fonts import FONT_DIR
-from generator.pdf.render import Item, Job, Pair, Renderer, pair_title
+from generator.pdf.fonts import lato_draws
+from generator.pdf.render import Item, Job, Renderer, pair_title
 from generator.pdf.slots import (
     OVERLAY_CSS,
     PLACEHOLDERS,
@@ -59,14 +58,6 @@ class Part:
     slots: tuple[Slot, ...]
 
 
-def _lato_characters() -> frozenset[int]:
-    characters: set[int] = set()
-    for path in sorted(FONT_DIR.glob("Lato-*.ttf")):
-        with TTFont(path, lazy=True) as font:
-            characters.update(font.getBestCmap())
-    return frozenset(characters)
-
-
 class BookletParts:
     """Parts for one renderer's pair booklets, rendered when first needed and then kept."""
 
@@ -74,7 +65,6 @@ class BookletParts:
         self.renderer = renderer
         self.sheets: dict[tuple[str, str], Part] = {}
         self.fronts: dict[tuple[str, tuple[str, ...]], Part] = {}
-        self._lato: frozenset[int] | None = None
         self.usable = not renderer.fillable
 
     def _render(self, job: Job) -> Part:
@@ -127,14 +117,10 @@ class BookletParts:
                 self.front(job.paper, job.items, sheets)
 
     def _fits(self, values: dict[str, str]) -> bool:
-        """Whether every value is set in Lato and every blank's value is short, as in a part."""
-        if self._lato is None:
-            self._lato = _lato_characters()
-        lato = self._lato
+        """Whether Lato sets every value (as in the part) and every blank's value is short."""
         blanks = [v for k, v in values.items() if k in BLANK_KEYS or k.startswith("prefill:")]
-        return all(len(v) < SHORT_VALUE for v in blanks) and all(
-            ord(c) in lato for value in values.values() for c in value
-        )
+        short = all(len(v) < SHORT_VALUE for v in blanks)
+        return short and lato_draws("".join(values.values()))
 
     def write(self, job: Job, target: Path) -> bool:
         """Write a pair's booklet from parts; False (nothing written) if it needs a fresh render."""
@@ -178,4 +164,3 @@ class BookletParts:
                 outline_titles={PLACEHOLDERS["title"]: pair_title(pair)},
             )
         return True
-

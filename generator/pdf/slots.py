@@ -51,13 +51,13 @@ def placeholder(key: str) -> Hidden:
     return Hidden(key, PLACEHOLDERS.get(key, PLACEHOLDER_DATE))
 
 
-@dataclass(frozen=True)
 class HiddenPair:
     """What templates read as `pair` while a part is rendered."""
 
-    mentee: Hidden = placeholder("mentee")
-    mentor: Hidden = placeholder("mentor")
-    start: Hidden = placeholder("start")
+    def __init__(self) -> None:
+        self.mentee = placeholder("mentee")
+        self.mentor = placeholder("mentor")
+        self.start = placeholder("start")
 
 
 @dataclass(frozen=True)
@@ -160,8 +160,8 @@ OVERLAY_CSS = """
 .overlay-page { position: relative; height: 0; break-after: page; }
 .overlay-page:last-child { break-after: auto; }
 .overlay-page.overlay-cover { page: cover; }
-.overlay-page > [data-overlay] { position: absolute; margin: 0; padding: 0; border: 0; white-space: nowrap;
-                    bookmark-level: none; string-set: none; }
+.overlay-page > [data-overlay] { position: absolute; margin: 0; padding: 0; border: 0;
+                                 white-space: nowrap; bookmark-level: none; string-set: none; }
 """
 
 
