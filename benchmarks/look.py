@@ -65,8 +65,8 @@ def same_look(fresh: Path, composed: Path, folder: Path) -> list[str]:
         )
         if drift > DRIFT_PT:
             problems.append(f"page {n}: a word moved {drift:.2f} pt")
-    (folder / "a").mkdir(exist_ok=True)
-    (folder / "b").mkdir(exist_ok=True)
+    (folder / "a").mkdir(parents=True, exist_ok=True)
+    (folder / "b").mkdir(parents=True, exist_ok=True)
     for n, (x, y) in enumerate(
         zip(rasters(fresh, folder / "a"), rasters(composed, folder / "b"), strict=True), 1
     ):

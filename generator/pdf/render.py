@@ -30,7 +30,14 @@ from generator.pdf.direction import mark_right_to_left
 from generator.pdf.fetcher import PACKAGE_ASSETS, SafeFetcher, fetcher_for
 from generator.pdf.fonts import FONT_DIR, fallback_fingerprint
 from generator.pdf.forms import finish_form
-from generator.pdf.slots import LINK_SCHEME, HiddenPair, placeholder, text_length
+from generator.pdf.slots import (
+    LINK_SCHEME,
+    PAGE_RULES_ONLY,
+    HiddenPair,
+    page_rules,
+    placeholder,
+    text_length,
+)
 from generator.pool import pool_map, shared
 from generator.problems import BuildFailed
 from generator.safety.logo import catalog_logo
@@ -139,12 +146,19 @@ class Renderer:
         return css + self.extra_css + "\n" + print_variables(org) + PAPER_CSS[paper]
 
     def stylesheets(self, paper: str, extra: str = "") -> list[weasyprint.CSS]:
-        """print.css for the paper, with `extra` rules laid over it (parts and overlays)."""
+        """print.css for the paper, with `extra` rules laid over it (parts and overlays).
+
+        With `extra` starting with PAGE_RULES_ONLY, only print.css's @font-face and @page
+        rules are kept under it (slots.page_rules): an overlay's page frame and fonts.
+        """
         key = paper + "\0" + extra
         if key not in self._stylesheets:
+            base = self.css_text[paper]
+            if extra.startswith(PAGE_RULES_ONLY):
+                base = page_rules(base)
             self._stylesheets[key] = [
                 weasyprint.CSS(
-                    string=self.css_text[paper] + extra,
+                    string=base + extra,
                     base_url=PACKAGE_ASSETS.as_uri() + "/",
                     url_fetcher=self.fetcher,
                     font_config=self.font_config,

@@ -141,13 +141,13 @@ class BookletParts:
         ]
         html = renderer.html(job)  # what a fresh render would lay out: its key and keywords
         key = renderer.key(job, html)
-        overlay = renderer.layout(
-            overlay_html(renderer.catalog.organization.language, pages), job.paper, key, OVERLAY_CSS
-        )
+        document, styles = overlay_html(renderer.catalog.organization.language, pages)
+        css = OVERLAY_CSS + styles
+        overlay = renderer.layout(document, job.paper, key, css)
         if overflowing(overlay) or len(overlay.pages) != len(pages):
             return False
         buffer = io.BytesIO()
-        renderer.save(overlay, job.paper, buffer, key, OVERLAY_CSS)
+        renderer.save(overlay, job.paper, buffer, key, css)
         buffer.seek(0)
         keywords = _KEYWORDS.search(html)
         info = {"/Title": pair_title(pair)}
