@@ -306,24 +306,29 @@ def _overlay_content(page: Dictionary, names: Mapping[str, Mapping[str, Name]], 
     """The overlay page's content with resources renamed and MCIDs moved by `offset`."""
     instructions: list[Any] = []
     for instruction in pikepdf.parse_content_stream(pikepdf.Page(page)):
-        if not isinstance(instruction, pikepdf.ContentStreamInstruction):
-            instructions.append(instruction)  # an inline image: no resource names to rename
-            continue
-        operands, operator = list(instruction.operands), instruction.operator
-        op = str(operator)
-        if op in _RESOURCE_OPERANDS and operands:
-            category, index = _RESOURCE_OPERANDS[op]
-            name = operands[index]
-            if isinstance(name, Name) and str(name) in names.get(category, {}):
-                operands[index] = names[category][str(name)]
-        if op in ("BDC", "DP") and len(operands) == 2 and isinstance(operands[1], Dictionary):
-            properties = operands[1]
-            if "/MCID" in properties:
-                moved = Dictionary({k: v for k, v in properties.items()})
-                moved.MCID = int(properties.MCID) + offset
-                operands = [operands[0], moved]
-        instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
+        # Inline images have no operator to look at; most instructions are kept as parsed.
+        rule = _RESOURCE_OPERANDS.get(str(getattr(instruction, "operator", "")))
+        if rule is not None and instruction.operands:
+            operands = _renamed(list(instruction.operands), rule, names, offset)
+            instruction = pikepdf.ContentStreamInstruction(operands, instruction.operator)
+        instructions.append(instruction)
     return pikepdf.unparse_content_stream(instructions)
+
+
+def _renamed(
+    operands: list[Any], rule: tuple[str, int], names: Mapping[str, Mapping[str, Name]], offset: int
+) -> list[Any]:
+    """An instruction's operands with the overlay's resource renamed and its MCID moved."""
+    category, index = rule
+    name = operands[index]
+    if isinstance(name, Name) and str(name) in names.get(category, {}):
+        operands[index] = names[category][str(name)]
+    properties = operands[-1]
+    if len(operands) == 2 and isinstance(properties, Dictionary) and "/MCID" in properties:
+        moved = Dictionary({key: value for key, value in properties.items()})  # BDC, DP
+        moved.MCID = int(properties.MCID) + offset
+        operands[-1] = moved
+    return operands
 
 
 # --- document-wide: destinations, links, outline, forms, metadata ------------------------------
