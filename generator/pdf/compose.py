@@ -15,6 +15,7 @@ by page; a ParentTree keyed by each page's /StructParents (an array of MCID -> e
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +94,9 @@ def compose(
     _set_info(out, parts[0], info)
     out.trailer.ID = Array([String(identifier), String(identifier)])
     version = max((pdf.pdf_version for pdf in (*parts, *([overlay] if overlay else []))), key=_v)
-    target.write_bytes(_saved(out, identifier, version))
+    data = _saved(out, identifier, version)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
 
 
 def _v(version: str) -> tuple[int, ...]:
@@ -104,7 +107,10 @@ def _copy_part(out: pikepdf.Pdf, part: pikepdf.Pdf) -> _Copy:
     """Append the part's pages to `out`, then its catalog: qpdf maps every reference to a part's
     page (structure elements' /Pg, destinations) onto the appended copy."""
     start = len(out.pages)
-    out.pages.extend(part.pages)
+    with warnings.catch_warnings():
+        # Its caveat (named destinations not carried) is what _merge_destinations answers.
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        out.pages.extend(part.pages)
     return _Copy(out.copy_foreign(part.Root), [p.obj for p in out.pages[start:]])
 
 
@@ -227,11 +233,12 @@ def _stamp(out: pikepdf.Pdf, extra: _Copy, pages: Sequence[Dictionary], tree: _S
         current = loose.get(page.objgen, current) if page is not None else current
         by_page.setdefault(current, []).append(kid)
     save = out.make_stream(b"q\n")
+    resources = _Resources(out)
     for n, (page, source) in enumerate(zip(pages, extra.pages, strict=True)):
         marks = entries.get(int(source.get("/StructParents", -1)))
         offset = tree.add_overlay(n, marks if isinstance(marks, Array) else None, by_page.get(n, []))
         _retarget(by_page.get(n, []), loose, pages, offset)
-        names = _merge_resources(page, source.get("/Resources"))
+        page.Resources, names = resources.merged(page.get("/Resources"), source.get("/Resources"))
         drawn = _overlay_content(source, names, offset)
         contents = page.get("/Contents")
         old = list(contents) if isinstance(contents, Array) else [contents]
@@ -280,14 +287,39 @@ def _free_prefix(taken: set[str], wanted: Sequence[str]) -> str:
     raise ValueError("no free resource name for the overlay")
 
 
-def _merge_resources(page: Dictionary, extra: Any) -> dict[str, dict[str, Name]]:
-    """Give the page its own /Resources: the base page's plus the overlay's, renamed.
-    Returns category -> {overlay name: new name}."""
-    base = page.get("/Resources")
+class _Resources:
+    """Base pages' resources with the overlay's added under new names: one dictionary per
+    (base, overlay) pair, shared by the pages that have both (a part's pages share theirs)."""
+
+    def __init__(self, out: pikepdf.Pdf) -> None:
+        self.out = out
+        self.made: dict[tuple[Any, Any], tuple[Dictionary, dict[str, dict[str, Name]]]] = {}
+
+    def merged(self, base: Any, extra: Any) -> tuple[Dictionary, dict[str, dict[str, Name]]]:
+        """The merged /Resources and category -> {overlay name: its name there}."""
+        key = (_identity(base), _identity(extra))
+        if key not in self.made:
+            self.made[key] = _merge_resources(base, extra)
+        merged, names = self.made[key]
+        if key[0] is None or key[1] is None:  # a direct dictionary: not shared
+            return merged, names
+        if not merged.is_indirect:
+            merged = self.out.make_indirect(merged)
+            self.made[key] = merged, names
+        return merged, names
+
+
+def _identity(obj: Any) -> Any:
+    """An indirect object's number, None for a direct one (compared by value, not shared)."""
+    return obj.objgen if isinstance(obj, Dictionary) and obj.is_indirect else None
+
+
+def _merge_resources(base: Any, extra: Any) -> tuple[Dictionary, dict[str, dict[str, Name]]]:
+    """The base page's resources plus the overlay's, renamed where a name is taken."""
     base = base if isinstance(base, Dictionary) else Dictionary()
     merged = Dictionary({key: value for key, value in base.items()})
     renamed: dict[str, dict[str, Name]] = {}
-    for category, entries in (extra.items() if isinstance(extra, Dictionary) else []):
+    for category, entries in extra.items() if isinstance(extra, Dictionary) else []:
         if not isinstance(entries, Dictionary):  # /ProcSet: an array of names, merged as a set
             known = list(merged.get(category) or [])
             merged[category] = Array(known + [v for v in entries if v not in known])
@@ -297,9 +329,10 @@ def _merge_resources(page: Dictionary, extra: Any) -> dict[str, dict[str, Name]]
         prefix = _free_prefix(set(own_items), list(entries.keys()))
         names = {key: Name(f"/{prefix}{key[1:]}") for key in entries.keys()}
         renamed[category] = names
-        merged[category] = Dictionary({**own_items, **{str(names[k]): v for k, v in entries.items()}})
-    page.Resources = merged
-    return renamed
+        merged[category] = Dictionary(
+            {**own_items, **{str(names[key]): value for key, value in entries.items()}}
+        )
+    return merged, renamed
 
 
 def _overlay_content(page: Dictionary, names: Mapping[str, Mapping[str, Name]], offset: int) -> bytes:
