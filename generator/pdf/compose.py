@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from pikepdf import Array, Dictionary, Name, Object, String
 
 LINK_SCHEME = "handbook-anchor:"
 ID_BYTES = 16
@@ -50,8 +50,8 @@ _OVERLAY_PREFIX = "ov"  # overlay resources are renamed /ovF1 ... (a digit is ad
 class _Copy:
     """One input PDF copied into the result: its catalog and its page objects there."""
 
-    root: Dictionary
-    pages: list[Dictionary]
+    root: Object
+    pages: list[Object]
     parent_tree: dict[int, Any] = field(default_factory=dict)  # old key -> copied value
 
 
@@ -62,7 +62,7 @@ def compose(
     *,
     info: Mapping[str, str],
     identifier: bytes,
-    outline_titles: Mapping[str, str] = {},  # noqa: B006 (read only)
+    outline_titles: Mapping[str, str] = {},  # read only: a shared default is safe
 ) -> None:
     """Write the parts' pages in order, overlay page i drawn on page i, as one tagged PDF.
 
@@ -138,7 +138,7 @@ def _number_tree(node: Any, depth: int = 0) -> Iterator[tuple[int, Any]]:
         yield from _number_tree(kid, depth + 1)
 
 
-def _document(root: Dictionary) -> Dictionary:
+def _document(root: Object) -> Object:
     """The /Document element of a WeasyPrint structure tree."""
     tree = root.get("/StructTreeRoot")
     kids = tree.get("/K") if isinstance(tree, Dictionary) else None
@@ -222,7 +222,7 @@ class _StructTree:
 # --- overlay ----------------------------------------------------------------------------------
 
 
-def _stamp(out: pikepdf.Pdf, extra: _Copy, pages: Sequence[Dictionary], tree: _StructTree) -> None:
+def _stamp(out: pikepdf.Pdf, extra: _Copy, pages: Sequence[Object], tree: _StructTree) -> None:
     """Draw overlay page i on top of result page i, its tags and annotations merged."""
     entries = dict(_number_tree(extra.root.StructTreeRoot.get("/ParentTree")))
     loose = {page.objgen: n for n, page in enumerate(extra.pages)}
@@ -236,7 +236,9 @@ def _stamp(out: pikepdf.Pdf, extra: _Copy, pages: Sequence[Dictionary], tree: _S
     resources = _Resources(out)
     for n, (page, source) in enumerate(zip(pages, extra.pages, strict=True)):
         marks = entries.get(int(source.get("/StructParents", -1)))
-        offset = tree.add_overlay(n, marks if isinstance(marks, Array) else None, by_page.get(n, []))
+        offset = tree.add_overlay(
+            n, marks if isinstance(marks, Array) else None, by_page.get(n, [])
+        )
         _retarget(by_page.get(n, []), loose, pages, offset)
         page.Resources, names = resources.merged(page.get("/Resources"), source.get("/Resources"))
         drawn = _overlay_content(source, names, offset)
@@ -253,7 +255,7 @@ def _stamp(out: pikepdf.Pdf, extra: _Copy, pages: Sequence[Dictionary], tree: _S
 
 
 def _retarget(
-    kids: Sequence[Any], loose: Mapping[Any, int], pages: Sequence[Dictionary], offset: int
+    kids: Sequence[Any], loose: Mapping[Any, int], pages: Sequence[Object], offset: int
 ) -> None:
     """The overlay's elements: /Pg to the result page, MCIDs moved past the base page's."""
     stack = list(kids)
@@ -293,9 +295,9 @@ class _Resources:
 
     def __init__(self, out: pikepdf.Pdf) -> None:
         self.out = out
-        self.made: dict[tuple[Any, Any], tuple[Dictionary, dict[str, dict[str, Name]]]] = {}
+        self.made: dict[tuple[Any, Any], tuple[Object, dict[str, dict[str, Name]]]] = {}
 
-    def merged(self, base: Any, extra: Any) -> tuple[Dictionary, dict[str, dict[str, Name]]]:
+    def merged(self, base: Any, extra: Any) -> tuple[Object, dict[str, dict[str, Name]]]:
         """The merged /Resources and category -> {overlay name: its name there}."""
         key = (_identity(base), _identity(extra))
         if key not in self.made:
@@ -314,7 +316,7 @@ def _identity(obj: Any) -> Any:
     return obj.objgen if isinstance(obj, Dictionary) and obj.is_indirect else None
 
 
-def _merge_resources(base: Any, extra: Any) -> tuple[Dictionary, dict[str, dict[str, Name]]]:
+def _merge_resources(base: Any, extra: Any) -> tuple[Object, dict[str, dict[str, Name]]]:
     """The base page's resources plus the overlay's, renamed where a name is taken."""
     base = base if isinstance(base, Dictionary) else Dictionary()
     merged = Dictionary({key: value for key, value in base.items()})
@@ -326,16 +328,17 @@ def _merge_resources(base: Any, extra: Any) -> tuple[Dictionary, dict[str, dict[
             continue
         own = base.get(category)
         own_items = dict(own.items()) if isinstance(own, Dictionary) else {}
-        prefix = _free_prefix(set(own_items), list(entries.keys()))
-        names = {key: Name(f"/{prefix}{key[1:]}") for key in entries.keys()}
+        theirs: dict[str, Any] = dict(entries.items())
+        prefix = _free_prefix(set(own_items), list(theirs))
+        names = {key: Name(f"/{prefix}{key[1:]}") for key in theirs}
         renamed[category] = names
         merged[category] = Dictionary(
-            {**own_items, **{str(names[key]): value for key, value in entries.items()}}
+            {**own_items, **{str(names[key]): value for key, value in theirs.items()}}
         )
     return merged, renamed
 
 
-def _overlay_content(page: Dictionary, names: Mapping[str, Mapping[str, Name]], offset: int) -> bytes:
+def _overlay_content(page: Object, names: Mapping[str, Mapping[str, Name]], offset: int) -> bytes:
     """The overlay page's content with resources renamed and MCIDs moved by `offset`."""
     instructions: list[Any] = []
     for instruction in pikepdf.parse_content_stream(pikepdf.Page(page)):
@@ -367,7 +370,7 @@ def _renamed(
 # --- document-wide: destinations, links, outline, forms, metadata ------------------------------
 
 
-def _name_tree(node: Any, depth: int = 0) -> Iterator[tuple[String, Any]]:
+def _name_tree(node: Any, depth: int = 0) -> Iterator[tuple[Object, Any]]:
     """(key, value) of a name tree (flat /Names or /Kids), in order."""
     if not isinstance(node, Dictionary) or depth > 32:
         return
@@ -379,7 +382,7 @@ def _name_tree(node: Any, depth: int = 0) -> Iterator[tuple[String, Any]]:
         yield from _name_tree(kid, depth + 1)
 
 
-def _destinations(root: Dictionary) -> Iterator[tuple[String, Any]]:
+def _destinations(root: Object) -> Iterator[tuple[Object, Any]]:
     names = root.get("/Names")
     yield from _name_tree(names.get("/Dests") if isinstance(names, Dictionary) else None)
     legacy = root.get("/Dests")  # PDF 1.1: a dictionary of names
@@ -389,7 +392,7 @@ def _destinations(root: Dictionary) -> Iterator[tuple[String, Any]]:
 
 def _merge_destinations(out: pikepdf.Pdf, copies: Sequence[_Copy]) -> set[str]:
     """One /Names /Dests tree, the first definition of a name winning; the names."""
-    merged: dict[bytes, tuple[String, Any]] = {}
+    merged: dict[bytes, tuple[Object, Any]] = {}
     for copy in copies:
         for key, value in _destinations(copy.root):
             merged.setdefault(bytes(key), (key, value))
@@ -399,8 +402,8 @@ def _merge_destinations(out: pikepdf.Pdf, copies: Sequence[_Copy]) -> set[str]:
     return {str(key) for key, _value in merged.values()}
 
 
-def _convert_links(pages: Sequence[Dictionary], names: set[str]) -> None:
-    """"handbook-anchor:NAME" URI links become links to the named destination NAME."""
+def _convert_links(pages: Sequence[Object], names: set[str]) -> None:
+    """Links to "handbook-anchor:NAME" URIs become links to the named destination NAME."""
     for page in pages:
         for annotation in page.get("/Annots") or []:
             action = annotation.get("/A")
@@ -418,15 +421,15 @@ def _convert_links(pages: Sequence[Dictionary], names: set[str]) -> None:
                 annotation.Contents = String(name)
 
 
-def _outline_items(root: Dictionary) -> list[Dictionary]:
+def _outline_items(root: Object) -> list[Object]:
     """The top-level items of a catalog's outline."""
     outlines = root.get("/Outlines")
     return _siblings(outlines.get("/First") if isinstance(outlines, Dictionary) else None)
 
 
-def _siblings(item: Any) -> list[Dictionary]:
+def _siblings(item: Any) -> list[Object]:
     """An outline item and the ones after it (/Next), cycles cut."""
-    items: list[Dictionary] = []
+    items: list[Object] = []
     seen: set[tuple[int, int]] = set()
     while isinstance(item, Dictionary) and item.objgen not in seen:
         seen.add(item.objgen)
@@ -435,7 +438,7 @@ def _siblings(item: Any) -> list[Dictionary]:
     return items
 
 
-def _retitle(items: Sequence[Dictionary], titles: Mapping[str, str]) -> None:
+def _retitle(items: Sequence[Object], titles: Mapping[str, str]) -> None:
     stack = list(items)
     while stack:
         item = stack.pop()

@@ -108,9 +108,9 @@ def _mcids(page: pikepdf.Page) -> list[int]:
     found = []
     for instruction in pikepdf.parse_content_stream(page):
         operands = getattr(instruction, "operands", [])
-        if str(getattr(instruction, "operator", "")) == "BDC" and len(operands) == 2:
-            if isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
-                found.append(int(operands[1].MCID))
+        is_bdc = str(getattr(instruction, "operator", "")) == "BDC" and len(operands) == 2
+        if is_bdc and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
+            found.append(int(operands[1].MCID))
     return found
 
 
@@ -144,8 +144,8 @@ def test_pages_in_order_with_the_overlay_text_on_its_own_page(booklet: Path) -> 
 
 def test_overlay_resources_renamed_beside_the_base_pages(result: pikepdf.Pdf) -> None:
     fonts = result.pages[2].Resources.Font
-    base = [name for name in fonts.keys() if not name.startswith("/ov")]
-    ours = [name for name in fonts.keys() if name.startswith("/ov")]
+    base = [name for name in fonts if not name.startswith("/ov")]
+    ours = [name for name in fonts if name.startswith("/ov")]
     # The overlay uses one of the parts' fonts under the same name: kept apart by renaming.
     assert ours and {f"/ov{name[1:]}" for name in base} >= set(ours)
     used = {str(i.operands[0]) for i in pikepdf.parse_content_stream(result.pages[2], "Tf")}
@@ -175,8 +175,8 @@ def test_overlay_draws_as_if_laid_out_with_the_page(
     parts: list[pikepdf.Pdf], overlay: pikepdf.Pdf, booklet: Path, tmp_path: Path
 ) -> None:
     """Goal A's page composed equals the page rendered fresh with the pair's words in it."""
-    fresh = GOAL_A.replace("</body>", f'<div style="position: absolute; top: 0; left: 0;'
-                           f' width: 148mm; height: 210mm">{_overlay_page(3)}</div></body>')  # fmt: skip
+    page = '<div style="position: absolute; top: 0; left: 0; width: 148mm; height: 210mm">'
+    fresh = GOAL_A.replace("</body>", f"{page}{_overlay_page(3)}</div></body>")
     target = tmp_path / "fresh.pdf"
     weasyprint.HTML(string=fresh).write_pdf(target, pdf_tags=True)
     assert _raster(booklet, 3, str(tmp_path)) == _raster(target, 1, str(tmp_path))
@@ -248,9 +248,7 @@ def test_a_link_to_a_missing_name_is_refused(parts: list[pikepdf.Pdf], tmp_path:
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_an_overlay_of_another_length_is_refused(
-    parts: list[pikepdf.Pdf], tmp_path: Path
-) -> None:
+def test_an_overlay_of_another_length_is_refused(parts: list[pikepdf.Pdf], tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="overlay has 4 pages, the parts 5"):
         _compose(parts, _pdf(_overlay_html(4)), tmp_path / "x.pdf")
 
@@ -277,6 +275,7 @@ def test_every_marked_content_maps_to_an_element_of_its_page(result: pikepdf.Pdf
         assert sorted(mcids) == list(range(len(marks))), n  # unique, each one mapped
         for mcid in mcids:
             assert marks[mcid].Pg.objgen == page.obj.objgen, (n, mcid)
+
 
 def test_overlay_marks_follow_the_base_pages_marks(
     parts: list[pikepdf.Pdf], overlay: pikepdf.Pdf, result: pikepdf.Pdf
@@ -316,7 +315,9 @@ def test_annotations_and_their_struct_parents_agree(result: pikepdf.Pdf) -> None
     for reference in objr:
         assert annotation_page[reference.Obj.objgen] == _page_index(result)[reference.Pg.objgen]
         owner = tree[int(reference.Obj.StructParent)]
-        assert any(k.objgen == reference.objgen for k in owner.K if isinstance(k, pikepdf.Dictionary))
+        assert any(
+            k.objgen == reference.objgen for k in owner.K if isinstance(k, pikepdf.Dictionary)
+        )
 
 
 # --- file-level -------------------------------------------------------------------------------
