@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -52,7 +52,15 @@ class _Copy:
 
     root: Object
     pages: list[Object]
-    parent_tree: dict[int, Any] = field(default_factory=dict)  # old key -> copied value
+
+    def language_of(self, kids: Iterable[Any], document_language: Any) -> None:
+        """Elements of a part in another language than the document's say theirs."""
+        own = self.root.get("/Lang")
+        if own is None or str(own) == str(document_language):
+            return
+        for kid in kids:
+            if isinstance(kid, Dictionary) and "/Lang" not in kid:
+                kid.Lang = own
 
 
 def compose(
@@ -156,6 +164,7 @@ class _StructTree:
         self.out = out
         self.root = copies[0].root.StructTreeRoot
         self.document = _document(copies[0].root)
+        self.language = copies[0].root.get("/Lang")
         self.page_index: dict[tuple[int, int], int] = {}
         self.kids: list[tuple[int, Any]] = []  # (page index, element) in reading order
         self.marks: list[list[Any]] = []  # page index -> elements by MCID
@@ -176,7 +185,9 @@ class _StructTree:
         for page in copy.pages:
             self.renumber_annotations(page.get("/Annots") or [], entries)
         current = start
-        for kid in _document(copy.root).K:
+        kids = list(_document(copy.root).K)
+        copy.language_of(kids, self.language)
+        for kid in kids:
             current = self.page_of(kid, current)
             kid.P = self.document
             self.kids.append((current, kid))
@@ -228,7 +239,9 @@ def _stamp(out: pikepdf.Pdf, extra: _Copy, pages: Sequence[Object], tree: _Struc
     loose = {page.objgen: n for n, page in enumerate(extra.pages)}
     by_page: dict[int, list[Any]] = {}
     current = 0
-    for kid in _document(extra.root).K:
+    kids = list(_document(extra.root).K)
+    extra.language_of(kids, tree.language)
+    for kid in kids:
         page = kid.get("/Pg") if isinstance(kid, Dictionary) else None
         current = loose.get(page.objgen, current) if page is not None else current
         by_page.setdefault(current, []).append(kid)

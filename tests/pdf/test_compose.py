@@ -259,6 +259,8 @@ def test_metadata_from_the_first_part_with_info_and_identifier(result: pikepdf.P
     assert str(result.trailer.Info.Producer).startswith("WeasyPrint")
     assert [bytes(v) for v in result.trailer.ID] == [IDENTIFIER, IDENTIFIER]
     assert str(result.Root.Lang) == "en"
+    languages = {str(kid.get("/Lang", "")) for kid in result.Root.StructTreeRoot.K[0].K}
+    assert languages == {"", "de"}  # Goal A's sheet is in German: its elements say so
     assert result.Root.MarkInfo.Marked is True
     assert result.Root.ViewerPreferences.DisplayDocTitle is True
 
@@ -327,6 +329,9 @@ def test_the_file_passes_qpdf_check(booklet: Path, result: pikepdf.Pdf) -> None:
     assert result.check_pdf_syntax() == []
     check = subprocess.run(["qpdf", "--check", str(booklet)], capture_output=True, text=True)
     assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout
+    written = [o for o in result.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type")]
+    assert sum(o.Type == "/Page" for o in written) == 5  # no overlay page left behind
+    assert sum(o.Type == "/StructTreeRoot" for o in written) == 1
     assert all(
         "/FlateDecode" in str(stream.get("/Filter"))
         for page in result.pages for stream in page.Contents
