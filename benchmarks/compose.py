@@ -75,6 +75,7 @@ def main() -> None:
         html = renderer.html(job)
         renderer.write(job, html, folder / "fresh.pdf", renderer.key(job, html))
         fresh = time.perf_counter() - start
+        fresh_size = (folder / "fresh.pdf").stat().st_size
 
         start = time.perf_counter()
         data = weasyprint.HTML(string=overlay_html(pages, PAIR)).write_pdf(
@@ -92,7 +93,7 @@ def main() -> None:
         composed = statistics.median(took)
         size = (folder / "pair0.pdf").stat().st_size
     per_pair = drawn + composed
-    print(f"fresh booklet:  {fresh:.3f} s")
+    print(f"fresh booklet:  {fresh:.3f} s ({fresh_size / 1024:.0f} KiB)")
     print(f"overlay render: {drawn:.3f} s")
     print(f"compose:        {composed:.3f} s median of {args.runs} ({size / 1024:.0f} KiB)")
     print(f"per pair:       {per_pair:.3f} s = {per_pair / fresh:.2f}x a fresh booklet")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from contextlib import ExitStack
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,8 +83,21 @@ def compose(
         raise ValueError("compose needs at least one part")
     if len(identifier) != ID_BYTES:
         raise ValueError(f"the identifier must be {ID_BYTES} bytes, not {len(identifier)}")
+    with ExitStack() as twins:
+        _write(parts, overlay, target, info, identifier, outline_titles, twins)
+
+
+def _write(
+    parts: Sequence[pikepdf.Pdf],
+    overlay: pikepdf.Pdf | None,
+    target: Path,
+    info: Mapping[str, str],
+    identifier: bytes,
+    outline_titles: Mapping[str, str],
+    twins: ExitStack,
+) -> None:
     out = pikepdf.new()
-    copies = [_copy_part(out, part) for part in parts]
+    copies = [_copy_part(out, _source(part, parts[:n], twins)) for n, part in enumerate(parts)]
     pages = [page for copy in copies for page in copy.pages]
     tree = _StructTree(out, copies, len(pages))
     extra = _copy_overlay(out, overlay, len(pages)) if overlay is not None else None
@@ -105,6 +119,16 @@ def compose(
     data = _saved(out, identifier, version)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
+
+
+def _source(part: pikepdf.Pdf, before: Sequence[pikepdf.Pdf], twins: ExitStack) -> pikepdf.Pdf:
+    """The part, or a twin of it when it came before: qpdf copies an object from one source
+    into a PDF only once (then hands back that copy), and a repeated sheet needs its own."""
+    if not any(other is part for other in before):
+        return part
+    buffer = io.BytesIO()
+    part.save(buffer, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return twins.enter_context(pikepdf.open(buffer))
 
 
 def _v(version: str) -> tuple[int, ...]:

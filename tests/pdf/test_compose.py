@@ -268,15 +268,37 @@ def test_metadata_from_the_first_part_with_info_and_identifier(result: pikepdf.P
 # --- structure tree ---------------------------------------------------------------------------
 
 
-def test_every_marked_content_maps_to_an_element_of_its_page(result: pikepdf.Pdf) -> None:
-    tree = _numbers(result.Root.StructTreeRoot.ParentTree)
-    for n, page in enumerate(result.pages):
+def _assert_marks_mapped(pdf: pikepdf.Pdf) -> None:
+    """Every MCID in a page's content maps, in ParentTree[page's /StructParents], to an element
+    on that page; and every element is on a page of the document."""
+    tree = _numbers(pdf.Root.StructTreeRoot.ParentTree)
+    for n, page in enumerate(pdf.pages):
         assert int(page.StructParents) == n
         marks = tree[n]
         mcids = _mcids(page)
         assert sorted(mcids) == list(range(len(marks))), n  # unique, each one mapped
         for mcid in mcids:
             assert marks[mcid].Pg.objgen == page.obj.objgen, (n, mcid)
+    pages = _page_index(pdf)
+    assert all(e.Pg.objgen in pages for e in _elements(pdf) if "/Pg" in e)
+
+
+def test_every_marked_content_maps_to_an_element_of_its_page(result: pikepdf.Pdf) -> None:
+    _assert_marks_mapped(result)
+
+
+def test_a_part_used_twice_gets_its_own_pages_and_elements(
+    parts: list[pikepdf.Pdf], tmp_path: Path
+) -> None:
+    goal = parts[1]
+    target = _compose([goal, parts[2], goal], None, tmp_path / "twice.pdf")
+    with pikepdf.open(target) as pdf:
+        assert len({page.obj.objgen for page in pdf.pages}) == 4
+        _assert_marks_mapped(pdf)
+        _assert_annotations_agree(pdf)
+        document = pdf.Root.StructTreeRoot.K[0]
+        assert [_page_index(pdf)[kid.Pg.objgen] for kid in document.K].count(3) == 3
+    assert "Goal A" in pdf_text_page(target, 4)
 
 
 def test_overlay_marks_follow_the_base_pages_marks(
@@ -306,20 +328,28 @@ def test_document_holds_every_element_page_by_page(result: pikepdf.Pdf) -> None:
     assert all(pages[e.Pg.objgen] in range(5) for e in _elements(result) if "/Pg" in e)
 
 
-def test_annotations_and_their_struct_parents_agree(result: pikepdf.Pdf) -> None:
-    tree = _numbers(result.Root.StructTreeRoot.ParentTree)
-    assert int(result.Root.StructTreeRoot.ParentTreeNextKey) == max(tree) + 1
-    links = _links(result)
-    assert sorted(int(link.StructParent) for _n, link in links) == [5, 6]
-    objr = [e for e in _elements(result) if e.get("/Type") == "/OBJR"]
+def _assert_annotations_agree(pdf: pikepdf.Pdf) -> None:
+    """Annotations keyed after the pages; each /OBJR on its annotation's page, its parent
+    element the one ParentTree gives for the annotation's /StructParent."""
+    tree = _numbers(pdf.Root.StructTreeRoot.ParentTree)
+    assert int(pdf.Root.StructTreeRoot.ParentTreeNextKey) == max(tree) + 1
+    links = _links(pdf)
+    keys = sorted(int(link.StructParent) for _n, link in links)
+    assert keys == list(range(len(pdf.pages), len(pdf.pages) + len(links)))
+    objr = [e for e in _elements(pdf) if e.get("/Type") == "/OBJR"]
     assert len(objr) == len(links)
     annotation_page = {link.objgen: n for n, link in links}
     for reference in objr:
-        assert annotation_page[reference.Obj.objgen] == _page_index(result)[reference.Pg.objgen]
+        assert annotation_page[reference.Obj.objgen] == _page_index(pdf)[reference.Pg.objgen]
         owner = tree[int(reference.Obj.StructParent)]
         assert any(
             k.objgen == reference.objgen for k in owner.K if isinstance(k, pikepdf.Dictionary)
         )
+
+
+def test_annotations_and_their_struct_parents_agree(result: pikepdf.Pdf) -> None:
+    assert len(_links(result)) == 2
+    _assert_annotations_agree(result)
 
 
 # --- file-level -------------------------------------------------------------------------------
@@ -355,6 +385,7 @@ def test_parts_and_overlay_are_left_as_they_were(
         return buffer.getvalue()
 
     before = [saved(pdf) for pdf in (*parts, overlay)]
+    _compose([*parts, parts[1]], None, tmp_path / "twice.pdf")  # a twin made of a part
     _compose(parts, overlay, tmp_path / "one.pdf")
     _compose(parts, overlay, tmp_path / "two.pdf")
     assert [saved(pdf) for pdf in (*parts, overlay)] == before
