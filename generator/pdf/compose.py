@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import io
 import warnings
-from contextlib import ExitStack
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
