@@ -127,7 +127,7 @@ def _source(part: pikepdf.Pdf, before: Sequence[pikepdf.Pdf], twins: ExitStack) 
     if not any(other is part for other in before):
         return part
     buffer = io.BytesIO()
-    part.save(buffer, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    part.save(buffer, static_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return twins.enter_context(pikepdf.open(buffer))
 
 

@@ -299,6 +299,8 @@ def test_a_part_used_twice_gets_its_own_pages_and_elements(
         document = pdf.Root.StructTreeRoot.K[0]
         assert [_page_index(pdf)[kid.Pg.objgen] for kid in document.K].count(3) == 3
     assert "Goal A" in pdf_text_page(target, 4)
+    again = _compose([goal, parts[2], goal], None, tmp_path / "again.pdf")
+    assert again.read_bytes() == target.read_bytes()
 
 
 def test_overlay_marks_follow_the_base_pages_marks(
