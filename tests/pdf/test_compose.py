@@ -287,6 +287,17 @@ def test_every_marked_content_maps_to_an_element_of_its_page(result: pikepdf.Pdf
     _assert_marks_mapped(result)
 
 
+def test_a_reader_finds_the_text_in_tagged_order(booklet: Path) -> None:
+    """Poppler's structure-tree reading: each page's elements, then the pair's words."""
+    shown = subprocess.run(["pdfinfo", "-struct-text", str(booklet)], capture_output=True,
+                           text=True, check=True).stdout  # fmt: skip
+    quoted = [line.strip().strip('"') for line in shown.splitlines() if line.strip()[:1] == '"']
+    text = " ".join(quoted)
+    assert text.startswith("Cover Welcome aboard See goal B Pairword1 Ada Lovelace Contents")
+    assert "Alpha text  top Pairword3 Ada Lovelace Goal B" in text
+    assert text.endswith("Notes B Beta more Pairword5 Ada Lovelace")
+
+
 def test_a_part_used_twice_gets_its_own_pages_and_elements(
     parts: list[pikepdf.Pdf], tmp_path: Path
 ) -> None:
