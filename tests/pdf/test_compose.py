@@ -365,6 +365,21 @@ def test_annotations_and_their_struct_parents_agree(result: pikepdf.Pdf) -> None
     _assert_annotations_agree(result)
 
 
+def test_form_fields_of_every_part_are_fillable(tmp_path: Path) -> None:
+    def form(name: str) -> pikepdf.Pdf:
+        html = f'<html lang="en"><body><p>{name}: <input name="{name}"></p></body></html>'
+        data = weasyprint.HTML(string=html).write_pdf(pdf_tags=True, pdf_forms=True)
+        return pikepdf.open(io.BytesIO(data))
+
+    target = _compose([form("mentor"), form("mentee")], None, tmp_path / "forms.pdf")
+    with pikepdf.open(target) as pdf:
+        fields = {str(field.T): field for field in pdf.Root.AcroForm.Fields}
+        assert list(fields) == ["mentor", "mentee"]
+        for n, name in enumerate(fields):
+            assert [str(a.T) for a in pdf.pages[n].Annots] == [name]
+        _assert_annotations_agree(pdf)
+
+
 # --- file-level -------------------------------------------------------------------------------
 
 
