@@ -272,6 +272,10 @@ def _stamp(out: pikepdf.Pdf, extra: _Copy, pages: Sequence[Object], tree: _Struc
     save = out.make_stream(b"q\n")
     resources = _Resources(out)
     for n, (page, source) in enumerate(zip(pages, extra.pages, strict=True)):
+        if _box(source) != _box(page):
+            raise ValueError(
+                f"overlay page {n + 1} measures {_box(source)} pt, the booklet's {_box(page)} pt"
+            )
         marks = entries.get(int(source.get("/StructParents", -1)))
         offset = tree.add_overlay(
             n, marks if isinstance(marks, Array) else None, by_page.get(n, [])
@@ -289,6 +293,11 @@ def _stamp(out: pikepdf.Pdf, extra: _Copy, pages: Sequence[Object], tree: _Struc
                     annotation.P = page
             page.Annots = Array([*(page.get("/Annots") or []), *annotations])
             tree.renumber_annotations(annotations, entries)
+
+
+def _box(page: Object) -> tuple[float, ...]:
+    """A page's media box in points, to the hundredth."""
+    return tuple(round(float(v), 2) for v in page.get("/MediaBox") or [])
 
 
 def _retarget(
@@ -518,7 +527,7 @@ def _set_info(out: pikepdf.Pdf, first: pikepdf.Pdf, info: Mapping[str, str]) -> 
     items = dict(source.items()) if isinstance(source, Dictionary) else {}
     merged = Dictionary({key: value for key, value in items.items() if not value.is_indirect})
     for key, value in info.items():
-        merged[key] = String(value)
+        merged[key if key.startswith("/") else f"/{key}"] = String(value)
     out.trailer.Info = out.make_indirect(merged)
 
 

@@ -253,6 +253,12 @@ def test_an_overlay_of_another_length_is_refused(parts: list[pikepdf.Pdf], tmp_p
         _compose(parts, _pdf(_overlay_html(4)), tmp_path / "x.pdf")
 
 
+def test_an_overlay_of_another_paper_is_refused(parts: list[pikepdf.Pdf], tmp_path: Path) -> None:
+    a4 = _pdf(_overlay_html(5).replace("size: A5", "size: A4"))
+    with pytest.raises(ValueError, match=r"overlay page 1 measures \(0.0, 0.0, 595.28, 841.89\)"):
+        _compose(parts, a4, tmp_path / "x.pdf")
+
+
 def test_metadata_from_the_first_part_with_info_and_identifier(result: pikepdf.Pdf) -> None:
     assert str(result.trailer.Info.Title) == "Booklet for Ada"
     assert str(result.trailer.Info.Keywords) == "pair"
