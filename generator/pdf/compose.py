@@ -54,7 +54,7 @@ class _Copy:
     root: Object
     pages: list[Object]
 
-    def language_of(self, kids: Iterable[Any], document_language: Any) -> None:
+    def mark_language(self, kids: Iterable[Any], document_language: Any) -> None:
         """Elements of a part in another language than the document's say theirs."""
         own = self.root.get("/Lang")
         if own is None or str(own) == str(document_language):
@@ -210,7 +210,7 @@ class _StructTree:
             self.renumber_annotations(page.get("/Annots") or [], entries)
         current = start
         kids = list(_document(copy.root).K)
-        copy.language_of(kids, self.language)
+        copy.mark_language(kids, self.language)
         for kid in kids:
             current = self.page_of(kid, current)
             kid.P = self.document
@@ -264,7 +264,7 @@ def _stamp(out: pikepdf.Pdf, extra: _Copy, pages: Sequence[Object], tree: _Struc
     by_page: dict[int, list[Any]] = {}
     current = 0
     kids = list(_document(extra.root).K)
-    extra.language_of(kids, tree.language)
+    extra.mark_language(kids, tree.language)
     for kid in kids:
         page = kid.get("/Pg") if isinstance(kid, Dictionary) else None
         current = loose.get(page.objgen, current) if page is not None else current
@@ -312,16 +312,19 @@ def _retarget(
         page = element.get("/Pg")
         if page is not None and page.objgen in loose:
             element.Pg = pages[loose[page.objgen]]
-        if element.get("/Type") == "/MCR" and "/MCID" in element:
+        kind = element.get("/Type")
+        if kind == "/MCR" and "/MCID" in element:
             element.MCID = int(element.MCID) + offset
-        if element.get("/Type") in ("/MCR", "/OBJR"):
+        if kind in ("/MCR", "/OBJR"):
             continue
         k = element.get("/K")
         if isinstance(k, int):
             element.K = k + offset
         elif isinstance(k, Array):
-            element.K = Array([v + offset if isinstance(v, int) else v for v in k])
-            stack += [v for v in k if isinstance(v, Dictionary)]
+            values = list(k)
+            if any(isinstance(v, int) for v in values):
+                element.K = Array([v + offset if isinstance(v, int) else v for v in values])
+            stack += [v for v in values if isinstance(v, Dictionary)]
         elif isinstance(k, Dictionary):
             stack.append(k)
 
