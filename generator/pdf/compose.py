@@ -83,8 +83,8 @@ def compose(
         raise ValueError("compose needs at least one part")
     if len(identifier) != ID_BYTES:
         raise ValueError(f"the identifier must be {ID_BYTES} bytes, not {len(identifier)}")
-    with ExitStack() as twins:
-        _write(parts, overlay, target, info, identifier, outline_titles, twins)
+    with ExitStack() as opened:
+        _write(parts, overlay, target, info, identifier, outline_titles, opened)
 
 
 def _write(
@@ -94,10 +94,10 @@ def _write(
     info: Mapping[str, str],
     identifier: bytes,
     outline_titles: Mapping[str, str],
-    twins: ExitStack,
+    opened: ExitStack,
 ) -> None:
-    out = pikepdf.new()
-    copies = [_copy_part(out, _source(part, parts[:n], twins)) for n, part in enumerate(parts)]
+    out = opened.enter_context(pikepdf.new())  # closed (memory freed) when written
+    copies = [_copy_part(out, _source(part, parts[:n], opened)) for n, part in enumerate(parts)]
     pages = [page for copy in copies for page in copy.pages]
     tree = _StructTree(out, copies, len(pages))
     extra = _copy_overlay(out, overlay, len(pages)) if overlay is not None else None
@@ -121,14 +121,14 @@ def _write(
     target.write_bytes(data)
 
 
-def _source(part: pikepdf.Pdf, before: Sequence[pikepdf.Pdf], twins: ExitStack) -> pikepdf.Pdf:
+def _source(part: pikepdf.Pdf, before: Sequence[pikepdf.Pdf], opened: ExitStack) -> pikepdf.Pdf:
     """The part, or a twin of it when it came before: qpdf copies an object from one source
     into a PDF only once (then hands back that copy), and a repeated sheet needs its own."""
     if not any(other is part for other in before):
         return part
     buffer = io.BytesIO()
     part.save(buffer, static_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
-    return twins.enter_context(pikepdf.open(buffer))
+    return opened.enter_context(pikepdf.open(buffer))
 
 
 def _v(version: str) -> tuple[int, ...]:
