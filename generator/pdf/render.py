@@ -26,12 +26,12 @@ from generator.brand import print_variables
 from generator.catalog.model import Catalog, Form, Goal, Kpi, Milestone
 from generator.dates import Duration, schedule
 from generator.outputs import PAPERS, WorksheetFile, worksheet_files
+from generator.pdf.compose import LINK_SCHEME
 from generator.pdf.direction import mark_right_to_left
 from generator.pdf.fetcher import PACKAGE_ASSETS, SafeFetcher, fetcher_for
 from generator.pdf.fonts import FONT_DIR, fallback_fingerprint
 from generator.pdf.forms import finish_form
 from generator.pdf.slots import (
-    LINK_SCHEME,
     PAGE_RULES_ONLY,
     HiddenPair,
     page_rules,

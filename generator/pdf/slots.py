@@ -22,9 +22,6 @@ import tinycss2
 from markupsafe import Markup
 
 SLOT_ATTRIBUTE = "data-slot"
-# A link "handbook-anchor:NAME" in a part becomes an internal link to NAME in the booklet
-# (generator/pdf/compose.py): the anchor lies in another part.
-LINK_SCHEME = "handbook-anchor:"
 PLACEHOLDER_DATE = "2000-01-01"  # what a date slot holds while its line is laid out
 PLACEHOLDERS = {"mentee": "Mentee", "mentor": "Mentor", "title": "Mentee · Mentor"}
 
