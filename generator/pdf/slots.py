@@ -195,7 +195,8 @@ def _style_class(style: str) -> str:
 def overlay_html(lang: str, pages: Sequence[OverlayPage]) -> tuple[str, str]:
     """A document with one page per booklet page holding only the pair's values, in place,
     and the CSS of its text styles (one class per style: parsing them inline costs time)."""
-    body, styles = [], {}
+    body: list[str] = []
+    styles: dict[str, str] = {}
     for page in pages:
         items = []
         for slot, text in page.slots:
