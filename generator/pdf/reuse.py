@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import io
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import pikepdf
 
@@ -58,13 +60,38 @@ class Part:
     slots: tuple[Slot, ...]
 
 
+KEPT_SHEETS = 512  # parts kept per process: ~40 KB each; a huge catalog's rarest are redone
+KEPT_FRONTS = 64  # covers: one per choice of goals in use (most rosters use a few)
+K = TypeVar("K")
+
+
+class Kept(Generic[K]):
+    """The parts used last, at most `size` of them: memory stays flat however many pairs."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.parts: OrderedDict[K, Part] = OrderedDict()
+
+    def get(self, key: K) -> Part | None:
+        part = self.parts.get(key)
+        if part is not None:
+            self.parts.move_to_end(key)
+        return part
+
+    def __setitem__(self, key: K, part: Part) -> None:
+        self.parts[key] = part
+        self.parts.move_to_end(key)
+        while len(self.parts) > self.size:
+            self.parts.popitem(last=False)[1].pdf.close()
+
+
 class BookletParts:
     """Parts for one renderer's pair booklets, rendered when first needed and then kept."""
 
     def __init__(self, renderer: Renderer) -> None:
         self.renderer = renderer
-        self.sheets: dict[tuple[str, str], Part] = {}
-        self.fronts: dict[tuple[str, tuple[str, ...]], Part] = {}
+        self.sheets: Kept[tuple[str, str]] = Kept(KEPT_SHEETS)
+        self.fronts: Kept[tuple[str, tuple[str, ...]]] = Kept(KEPT_FRONTS)
         self.usable = not renderer.fillable
 
     def _render(self, job: Job) -> Part:
@@ -89,14 +116,14 @@ class BookletParts:
             found = self.sheets[(paper, item.anchor)] = self._render(job)
         return found
 
-    def front(self, paper: str, items: list[Item], sheets: list[Part]) -> Part:
+    def front(self, paper: str, items: list[Item], sheets: list[Part]) -> Part | None:
         """The cover and contents for these sheets, their page numbers as the booklet has them."""
         anchors = tuple(item.anchor for item in items)
         found = self.fronts.get((paper, anchors))
+        if found is not None:
+            return found
         front_pages = 2  # cover and one page of contents, unless the layout says otherwise
-        while found is None or found.pages != front_pages:
-            if found is not None:
-                front_pages = found.pages
+        for _ in range(3):  # the contents' own length moves the numbers in them
             numbers, page = [], front_pages + 1
             for sheet in sheets:
                 numbers.append(page)
@@ -104,8 +131,11 @@ class BookletParts:
             job = Job("part", paper, PLACEHOLDERS["title"], items, booklet=True, part="front")
             job.toc_pages = tuple(numbers)
             found = self._render(job)
-        self.fronts[(paper, anchors)] = found
-        return found
+            if found.pages == front_pages:
+                self.fronts[(paper, anchors)] = found
+                return found
+            front_pages = found.pages
+        return None  # the contents never settle on a page count: fresh renders will do
 
     def prepare(self, jobs: list[Job]) -> None:
         """Render the parts these pair booklets need (once: later calls find them)."""
@@ -125,11 +155,14 @@ class BookletParts:
     def write(self, job: Job, target: Path) -> bool:
         """Write a pair's booklet from parts; False (nothing written) if it needs a fresh render."""
         pair = job.pair
-        if not self.usable or pair is None or not job.booklet:
+        if not self.usable or pair is None or not job.booklet or len(job.items) > KEPT_SHEETS // 2:
             return False
         renderer = self.renderer
         sheets = [self.sheet(job.paper, item) for item in job.items]
-        parts = [self.front(job.paper, job.items, sheets), *sheets]
+        front = self.front(job.paper, job.items, sheets)
+        if front is None:
+            return False
+        parts = [front, *sheets]
         values = {slot.key: "" for part in parts for slot in part.slots}
         values = {key: renderer.pair_value(key, pair) for key in values}
         if not self._fits(values):
