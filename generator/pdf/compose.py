@@ -26,6 +26,8 @@ from urllib.parse import unquote
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Object, String
 
+from generator.pdf.fontshare import embedded_fonts
+
 LINK_SCHEME = "handbook-anchor:"
 ID_BYTES = 16
 # qpdf's fixed second /ID entry when saving with static_id=True (QPDFWriter::generateID); the
@@ -72,19 +74,22 @@ def compose(
     info: Mapping[str, str],
     identifier: bytes,
     outline_titles: Mapping[str, str] = {},  # read only: a shared default is safe
+    font_programs: Mapping[str, bytes] = {},
 ) -> None:
     """Write the parts' pages in order, overlay page i drawn on page i, as one tagged PDF.
 
     The parts and the overlay are only read (they can be reused for the next booklet). The same
     inputs give the same bytes. A "handbook-anchor:NAME" link that names no destination of any
-    part raises ValueError.
+    part raises ValueError. `font_programs` (generator/pdf/fontshare.py) replaces the embedded
+    program of every part font of a face by one shared stream; each must draw every glyph the
+    parts' fonts of its face draw, at the same glyph id. The overlay's fonts keep their own.
     """
     if not parts:
         raise ValueError("compose needs at least one part")
     if len(identifier) != ID_BYTES:
         raise ValueError(f"the identifier must be {ID_BYTES} bytes, not {len(identifier)}")
     with ExitStack() as opened:
-        _write(parts, overlay, target, info, identifier, outline_titles, opened)
+        _write(parts, overlay, target, info, identifier, (outline_titles, font_programs), opened)
 
 
 def _write(
@@ -93,12 +98,14 @@ def _write(
     target: Path,
     info: Mapping[str, str],
     identifier: bytes,
-    outline_titles: Mapping[str, str],
+    options: tuple[Mapping[str, str], Mapping[str, bytes]],
     opened: ExitStack,
 ) -> None:
+    outline_titles, font_programs = options
     out = opened.enter_context(pikepdf.new())  # closed (memory freed) when written
     copies = [_copy_part(out, _source(part, parts[:n], opened)) for n, part in enumerate(parts)]
     pages = [page for copy in copies for page in copy.pages]
+    _share_fonts(out, pages, font_programs)  # before the overlay's fonts join the pages
     tree = _StructTree(out, copies, len(pages))
     extra = _copy_overlay(out, overlay, len(pages)) if overlay is not None else None
     if extra is not None:
@@ -129,6 +136,18 @@ def _source(part: pikepdf.Pdf, before: Sequence[pikepdf.Pdf], opened: ExitStack)
     buffer = io.BytesIO()
     part.save(buffer, static_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return opened.enter_context(pikepdf.open(buffer))
+
+
+def _share_fonts(out: pikepdf.Pdf, pages: Sequence[Object], programs: Mapping[str, bytes]) -> None:
+    """Point every font descriptor of a face in `programs` at one stream holding its program."""
+    shared: dict[str, Object] = {}
+    for face, descriptor in embedded_fonts(pages):
+        if face not in programs:
+            continue
+        if face not in shared:
+            data = programs[face]
+            shared[face] = out.make_stream(data, Length1=len(data))
+        descriptor.FontFile2 = shared[face]
 
 
 def _v(version: str) -> tuple[int, ...]:

@@ -27,6 +27,7 @@ import pikepdf
 
 from generator.pdf.compose import compose
 from generator.pdf.fonts import lato_draws
+from generator.pdf.fontshare import shared_programs
 from generator.pdf.render import Item, Job, Renderer, pair_title
 from generator.pdf.slots import (
     OVERLAY_CSS,
@@ -92,6 +93,8 @@ class BookletParts:
         self.renderer = renderer
         self.sheets: Kept[tuple[str, str]] = Kept(KEPT_SHEETS)
         self.fronts: Kept[tuple[str, tuple[str, ...]]] = Kept(KEPT_FRONTS)
+        # one font program per face for each set of parts (fontshare.py): as many as covers
+        self.fonts: OrderedDict[tuple[str, tuple[str, ...]], dict[str, bytes]] = OrderedDict()
         self.usable = not renderer.fillable
 
     def _render(self, job: Job) -> Part:
@@ -137,6 +140,17 @@ class BookletParts:
             front_pages = found.pages
         return None  # the contents never settle on a page count: fresh renders will do
 
+    def font_programs(self, paper: str, items: list[Item], parts: list[Part]) -> dict[str, bytes]:
+        """The merged font programs of a booklet's parts (the same for every pair using them)."""
+        key = (paper, tuple(item.anchor for item in items))
+        found = self.fonts.get(key)
+        if found is None:
+            found = self.fonts[key] = shared_programs(part.pdf for part in parts)
+            while len(self.fonts) > KEPT_FRONTS:
+                self.fonts.popitem(last=False)
+        self.fonts.move_to_end(key)
+        return found
+
     def prepare(self, jobs: list[Job]) -> None:
         """Render the parts these pair booklets need (once: later calls find them)."""
         if not self.usable:
@@ -144,7 +158,9 @@ class BookletParts:
         for job in jobs:
             if job.pair is not None and job.booklet:
                 sheets = [self.sheet(job.paper, item) for item in job.items]
-                self.front(job.paper, job.items, sheets)
+                front = self.front(job.paper, job.items, sheets)
+                if front is not None:
+                    self.font_programs(job.paper, job.items, [front, *sheets])
 
     def _fits(self, values: dict[str, str]) -> bool:
         """Whether Lato sets every value (as in the part) and every blank's value is short."""
@@ -195,5 +211,6 @@ class BookletParts:
                 info=info,
                 identifier=bytes.fromhex(key[:32]),
                 outline_titles={PLACEHOLDERS["title"]: pair_title(pair)},
+                font_programs=self.font_programs(job.paper, job.items, parts),
             )
         return True

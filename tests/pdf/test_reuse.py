@@ -15,6 +15,7 @@ import pytest
 
 from benchmarks.look import same_look
 from generator.catalog.model import Catalog
+from generator.pdf.fontshare import embedded_fonts
 from generator.pdf.render import Job, Pair, Renderer
 from generator.pdf.reuse import BookletParts
 from generator.pdf.roster import _pair_jobs
@@ -80,6 +81,20 @@ def test_metadata_bookmarks_and_links_are_the_fresh_ones(
         assert links(b) == links(a)
         assert "/StructTreeRoot" in b.Root and b.Root.MarkInfo.Marked
         assert str(b.Root.Lang) == str(a.Root.Lang)
+
+
+def test_the_parts_share_one_font_program_per_face(
+    renderer: Renderer, parts: BookletParts, tmp_path: Path
+) -> None:
+    _, fresh, composed = fresh_and_composed(renderer, parts, ADA, "a4", tmp_path)
+    with pikepdf.open(composed) as pdf:
+        programs: dict[str, set[tuple[int, int]]] = {}
+        for face, descriptor in embedded_fonts(pdf.pages):
+            programs.setdefault(face, set()).add(descriptor.FontFile2.objgen)
+    # 11 parts each embed their own Lato subsets; one merged program serves them, and the
+    # overlay (names, dates, page numbers) brings at most one more per face
+    assert programs and all(len(found) <= 2 for found in programs.values()), programs
+    assert composed.stat().st_size < 1.5 * fresh.stat().st_size
 
 
 def outline(pdf: pikepdf.Pdf) -> list[tuple[int, str, int]]:
