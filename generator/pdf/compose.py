@@ -141,7 +141,7 @@ def _source(part: pikepdf.Pdf, before: Sequence[pikepdf.Pdf], opened: ExitStack)
 def _share_fonts(out: pikepdf.Pdf, pages: Sequence[Object], programs: Mapping[str, bytes]) -> None:
     """Point every font descriptor of a face in `programs` at one stream holding its program."""
     shared: dict[str, Object] = {}
-    for face, descriptor in embedded_fonts(pages):
+    for face, descriptor, _font in embedded_fonts(pages):
         if face not in programs:
             continue
         if face not in shared:

@@ -19,9 +19,11 @@ from generator.pdf.fontshare import embedded_fonts
 from generator.pdf.render import Job, Pair, Renderer
 from generator.pdf.reuse import BookletParts
 from generator.pdf.roster import _pair_jobs
+from generator.validate.check import check_repository
 
 ADA = Pair("Alexandra Mentor", "Bob Mentee", "2027-03-01")
 ZOE = Pair("Zoë Ångström", "Chris O'Neil", "2027-05-17")
+ARABIC = "بنك هاربر آند باين"
 
 
 def fresh_and_composed(
@@ -59,6 +61,21 @@ def test_a_composed_booklet_looks_like_a_fresh_render(
     assert pair.mentee in text and pair.mentor in text and pair.start in text
 
 
+def test_german_sheets_with_a_right_to_left_organization_name(
+    repo_copy: Path, tmp_path: Path
+) -> None:
+    """Umlauts (composite glyphs in the shared font program), German labels, and an Arabic
+    name in every page's header and footer (set right to left, in a fallback font)."""
+    org = repo_copy / "content/organization.yml"
+    text = org.read_text(encoding="utf-8").replace("language: en", "language: de")
+    org.write_text(text.replace("name: Harbor & Pine Credit Union", f'name: "{ARABIC}"'), "utf-8")
+    outcome = check_repository(repo_copy)
+    assert outcome.catalog is not None, outcome.problems
+    renderer = Renderer(outcome.catalog)
+    _, fresh, composed = fresh_and_composed(renderer, BookletParts(renderer), ZOE, "a4", tmp_path)
+    assert same_look(fresh, composed, tmp_path) == []
+
+
 def test_the_comparison_tells_two_pairs_apart(
     renderer: Renderer, parts: BookletParts, tmp_path: Path
 ) -> None:
@@ -89,7 +106,7 @@ def test_the_parts_share_one_font_program_per_face(
     _, fresh, composed = fresh_and_composed(renderer, parts, ADA, "a4", tmp_path)
     with pikepdf.open(composed) as pdf:
         programs: dict[str, set[tuple[int, int]]] = {}
-        for face, descriptor in embedded_fonts(pdf.pages):
+        for face, descriptor, _ in embedded_fonts(pdf.pages):
             programs.setdefault(face, set()).add(descriptor.FontFile2.objgen)
     # 11 parts each embed their own Lato subsets; one merged program serves them, and the
     # overlay (names, dates, page numbers) brings at most one more per face
