@@ -82,7 +82,7 @@ def subset_program(file: str, glyphs: Iterable[int]) -> bytes:
     options.drop_tables += ["GSUB", "GPOS", "SVG"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(gids=sorted(glyphs))
-    font = TTFont(str(FONT_DIR / file))
+    font = TTFont(str(FONT_DIR / file), recalcTimestamp=False)  # same glyphs, same bytes
     subsetter.subset(font)
     out = io.BytesIO()
     font.save(out)

@@ -8,6 +8,7 @@ same metadata, bookmarks, links and tags. The control test shows the comparison 
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import pikepdf
@@ -18,8 +19,9 @@ from generator.catalog.model import Catalog
 from generator.pdf.fontshare import embedded_fonts
 from generator.pdf.render import Job, Pair, Renderer
 from generator.pdf.reuse import BookletParts
-from generator.pdf.roster import _pair_jobs
+from generator.pdf.roster import _pair_jobs, render_roster
 from generator.validate.check import check_repository
+from tests.fixtures import make_repo
 
 ADA = Pair("Alexandra Mentor", "Bob Mentee", "2027-03-01")
 ZOE = Pair("Zoë Ångström", "Chris O'Neil", "2027-05-17")
@@ -174,3 +176,26 @@ def test_fillable_booklets_are_never_composed(default_catalog: Catalog, tmp_path
     renderer = Renderer(default_catalog, fillable=True)
     (job,) = _pair_jobs(default_catalog, 1, ADA, ("a4",))
     assert not BookletParts(renderer).write(job, tmp_path / "x.pdf")
+
+
+def test_a_roster_booklet_is_the_same_bytes_from_another_checkout(tmp_path: Path) -> None:
+    """Composed booklets (cached parts, merged fonts) depend on the content, never on where the
+    checkout lies or when it ran: two checkouts at different paths write the same bytes."""
+    booklets = []
+    for place in ("one", "two/deeper"):
+        repo = make_repo("minimal", tmp_path / place / "repo")
+        roster = tmp_path / place / "pairs.csv"
+        roster.write_text(
+            f"mentor,mentee,start_date,goals\n{ZOE.mentor},{ZOE.mentee},{ZOE.start},\n"
+        )
+        outcome = check_repository(repo)
+        assert outcome.catalog is not None, outcome.problems
+        (written,) = render_roster(
+            outcome.catalog, roster, tmp_path / place / "out", papers=("a4",)
+        )
+        booklets.append(written.read_bytes())
+        with pikepdf.open(written) as pdf:  # composed: several fonts (one per part) per face
+            faces = [face for face, _, _ in embedded_fonts(pdf.pages)]
+        assert len(faces) > len(set(faces))
+        time.sleep(1.1)  # a clock in the bytes (a font's "modified" second) would show
+    assert booklets[0] == booklets[1]
