@@ -296,6 +296,8 @@ def render_roster(
                     label = f"pair {done[0] + 1:,}-{done[0] + len(batch):,} of {plan.pairs:,}"
                     progress(done[1], plan.sheets, f"{label}: {path}")
 
+            if progress and not done[0]:
+                progress(0, plan.sheets, "laying out the sheets all pairs share (once)")
             parts.prepare(jobs)  # here, before the workers fork: they share what it renders
             paths, _ = run_jobs(renderer, jobs, staging, None, step)
             written.extend(paths)

@@ -220,6 +220,8 @@ def test_progress_counts_the_shards_sheets(catalog: Catalog, tmp_path: Path) -> 
         progress=lambda d, t, item: reports.append((d, t, item)),
     )
     owned = sum(shard.owns(p) for p in read_roster(roster, catalog))
+    first = reports.pop(0)  # before any booklet: the shared sheets (generator/pdf/reuse.py)
+    assert first[:2] == (0, plan.sheets) and "once" in first[2], first
     assert plan.pairs == owned and len(reports) == owned  # one report per booklet
     per_booklet = plan.sheets // owned
     assert per_booklet >= 5  # agreement, log, goal sheet(s), two reflections
