@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,7 +92,9 @@ def build_site(
     done.unlink(missing_ok=True)
     config = generate_tree(catalog, build_dir, engine=engine)
     extra = dict(extra_files or {})
-    if offline_site is None and engine == "mkdocs" and mkdocs_parallel.worth_it(config):
+    # Forked workers only from a single thread (the preview server's threads could hold locks).
+    alone = offline_site is None and threading.active_count() == 1
+    if alone and engine == "mkdocs" and mkdocs_parallel.worth_it(config):
         run_engine(catalog, engine, config, site_dir, parallel=True)
         _write_texts(site_dir, _texts(catalog, extra))
         return {}

@@ -23,6 +23,7 @@ small site (below PARALLEL_MIN_PAGES), builds with MkDocs' own `build`.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -155,7 +156,7 @@ def _install(page: Page, rendered: Rendered, files: Files) -> None:
     page.markdown, page.meta, page.content, page.toc = markdown, meta, content, toc
     page._title_from_render, page.present_anchor_ids = title, anchors
     if links is not None:
-        page.links_to_anchors = {files.get_file_from_path(uri): a for uri, a in links.items()}
+        page.links_to_anchors = {files.src_uris[uri]: a for uri, a in links.items()}
 
 
 def _write(index: int) -> tuple[list[list[Any]], Records]:
@@ -220,7 +221,7 @@ def build(config: MkDocsConfig) -> None:
 
         doc_files = files.documentation_pages(inclusion=inclusion)
         for file in doc_files:
-            if file.page is None and file.inclusion.is_not_in_nav():
+            if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
                 Page(None, file, config)
         pages: list[Page] = [file.page for file in doc_files if file.page is not None]
         assert len(pages) == len(doc_files)
@@ -265,5 +266,9 @@ def build(config: MkDocsConfig) -> None:
 def _map(func: Any, pages: Sequence[Page], job: dict[str, Any]) -> Iterator[Any]:
     """func(index) for every page, in page order, on every core (workers forked now)."""
     results = pool_map(func, range(len(pages)), min_parallel=2, shared=job, chunksize=CHUNK)
-    with closing(results):
-        yield from results
+    gc.freeze()  # workers' collections then skip the inherited heap (no copy-on-write faults)
+    try:
+        with closing(results):
+            yield from results
+    finally:
+        gc.unfreeze()
