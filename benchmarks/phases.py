@@ -5,8 +5,8 @@ Phases: validation (check_repository; then as an unchanged `build` runs it, with
 results of the first run remembered), our Markdown generation (clean, then unchanged), the
 engine's build (MkDocs: on one core, then on every core), the safety scan, then build_site as
 `handbook build` runs it (a small site with the scan of pages beside the engine, a large one on
-every core) and what the final scan still has to do, catalog.json, and the offline copy's engine build (which a
---no-pdf build skips). Peak memory is this process's (the scan's workers are forked).
+every core) and what the final scan still has to do, catalog.json, and the offline copy's
+engine build (which a --no-pdf build skips). Peak memory is this process's (the scan's workers are forked).
 """
 
 from __future__ import annotations
