@@ -6,7 +6,8 @@ results of the first run remembered), our Markdown generation (clean, then uncha
 engine's build (MkDocs: on one core, then on every core), the safety scan, then build_site as
 `handbook build` runs it (a small site with the scan of pages beside the engine, a large one on
 every core) and what the final scan still has to do, catalog.json, and the offline copy's
-engine build (which a --no-pdf build skips). Peak memory is this process's (the scan's workers are forked).
+engine build (which a --no-pdf build skips). Peak memory is this process's (the scan's
+workers are forked).
 """
 
 from __future__ import annotations
