@@ -100,6 +100,26 @@ def test_small_sites_keep_mkdocs_own_build(
     assert mkdocs_parallel.worth_it(config)
 
 
+@pytest.mark.parametrize(
+    ("addition", "known"),
+    [
+        ("", True),
+        ("plugins:\n  - search\n  - tags\n", False),  # a plugin's page state could stay in a worker
+        ("hooks:\n  - hook.py\n", False),
+    ],
+)
+def test_only_known_plugins_are_built_in_parallel(
+    default_catalog: Catalog, tmp_path: Path, addition: str, known: bool
+) -> None:
+    config = generate_tree(default_catalog, tmp_path / "build")
+    (config.parent / "hook.py").write_text(
+        "def on_page_markdown(markdown, **kwargs):\n    return markdown\n"
+    )
+    config.write_text(config.read_text(encoding="utf-8") + addition, encoding="utf-8")
+    loaded = load_config(str(config), site_dir=str(tmp_path / "site"))
+    assert mkdocs_parallel.supported(loaded) == known
+
+
 def _break_one_goal(root: Path, goal_id: str, addition: str) -> None:
     """A page template override that adds `addition` to one goal's page only."""
     overrides = root / "overrides" / "handbook"
