@@ -23,7 +23,7 @@ from generator.website.offline import OFFLINE_ENV
 from tests.conftest import REPO
 from tests.website.sitetools import build
 
-pytestmark = pytest.mark.skipif(pool.cores() < 2, reason="the parallel build needs two cores")
+two_cores = pytest.mark.skipif(pool.cores() < 2, reason="workers are forked on two cores or more")
 
 SYNTHETIC_GOALS = 250  # above generate.NAV_GOAL_LIMIT: goals leave the nav (titles from pages)
 
@@ -55,7 +55,7 @@ def count_forks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def build_both(catalog: Catalog, tmp_path: Path, directory_urls: bool) -> list[str]:
     """Plain `mkdocs build` and build_mkdocs(parallel=True) of the same tree into plain/ and
-    parallel/: the names of the files that differ or exist in one only; the pools started."""
+    parallel/ write the same files, byte for byte; returns the worker pools started."""
     config = generate_tree(catalog, tmp_path / "build", directory_urls=directory_urls)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -73,6 +73,7 @@ def build_both(catalog: Catalog, tmp_path: Path, directory_urls: bool) -> list[s
     return forks
 
 
+@two_cores
 @pytest.mark.parametrize("directory_urls", [True, False], ids=["site", "offline-copy"])
 @pytest.mark.parametrize("which", ["default", "synthetic"])
 def test_parallel_build_is_byte_identical_to_mkdocs_build(
@@ -129,6 +130,7 @@ def _break_one_goal(root: Path, goal_id: str, addition: str) -> None:
     (overrides / "goal.md").write_text(template + extra, encoding="utf-8")
 
 
+@two_cores
 def test_a_warning_on_a_workers_page_fails_the_strict_build(
     repo_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -153,6 +155,7 @@ def test_a_warning_on_a_workers_page_fails_the_strict_build(
     assert outputs[0] == outputs[1]
 
 
+@two_cores
 def test_an_error_on_a_workers_page_fails_the_build(
     repo_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
