@@ -41,9 +41,10 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 # Pages from which splitting MkDocs over the cores pays for forking and handing pages back
-# (benchmarks/parallel_site.py, whole `handbook build --no-pdf` against one core with the
-# prescan beside it: 69 pages 1.07x the time, 129 pages 0.91x, 299 pages 0.83x).
-PARALLEL_MIN_PAGES = 100
+# (benchmarks/parallel_site.py, whole `handbook build --no-pdf` on both cores against one core
+# with the prescan beside it, 2-core machine near idle: 25 pages 1.07x the time, 69 pages
+# 0.99x, 129 pages 0.82x; under load, 299 pages 0.83x).
+PARALLEL_MIN_PAGES = 80
 CHUNK = 8  # pages a worker takes at a time: fewer round trips, still even at the end
 
 # Plugins whose per-page events keep state only in the search index (handed back below).
