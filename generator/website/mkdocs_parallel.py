@@ -119,7 +119,8 @@ def _captured() -> Iterator[Records]:
 
 
 def failure(exc: Exception) -> BuildFailed:
-    """The message a failed MkDocs run gives, as an error that travels from a worker."""
+    """The message a failed MkDocs run gives, as an error that travels from a worker (a
+    BuildError on a worker's page says what it is, where MkDocs' own build says "Aborted")."""
     from mkdocs.exceptions import MkDocsException
 
     if isinstance(exc, MkDocsException):
@@ -136,9 +137,7 @@ def _render(index: int) -> tuple[Rendered, Records]:
     with _captured() as records:
         try:
             _populate_page(page, job["config"], job["files"])
-        except BuildFailed:
-            raise
-        except Exception as exc:  # pickled as a plain message (a Jinja error may not unpickle)
+        except Exception as exc:  # a plain message travels (a Jinja error may not unpickle)
             raise failure(exc) from None
     links = {f.src_uri: anchors for f, anchors in (page.links_to_anchors or {}).items()}
     rendered = (
@@ -172,8 +171,6 @@ def _write(index: int) -> tuple[list[list[Any]], Records]:
     with _captured() as records:
         try:
             _build_page(page, job["config"], job["doc_files"], job["nav"], job["env"])
-        except BuildFailed:
-            raise
         except Exception as exc:
             raise failure(exc) from None
     added = []
