@@ -3,9 +3,11 @@
 Run: .venv/bin/python -m benchmarks.phases [--goals 2000] [--engine mkdocs|zensical]
 Phases: validation (check_repository; then as an unchanged `build` runs it, with the schema
 results of the first run remembered), our Markdown generation (clean, then unchanged), the
-engine's build, the safety scan, then the engine with the scan of pages beside it and what the
-final scan still has to do, catalog.json, and the offline copy's engine build (which a
---no-pdf build skips). Peak memory is this process's (the scan's workers are forked).
+engine's build (MkDocs: on one core, then on every core), the safety scan, then build_site as
+`handbook build` runs it (a small site with the scan of pages beside the engine, a large one on
+every core) and what the final scan still has to do, catalog.json, and the offline copy's
+engine build (which a --no-pdf build skips). Peak memory is this process's (the scan's
+workers are forked).
 """
 
 from __future__ import annotations
@@ -61,7 +63,14 @@ def main() -> None:
         )
         timed("safety scan", lambda: refuse_unsafe_output(site, root, args.engine))
         shutil.rmtree(site)
-        # What `handbook build` does: the scan reads pages while the engine writes them.
+        if args.engine == "mkdocs":  # the page loops on every core (mkdocs_parallel.py)
+            timed(
+                "mkdocs build on every core",
+                lambda: run_engine(catalog, "mkdocs", done.config_path, site, parallel=True),
+            )
+            shutil.rmtree(site)
+        # What `handbook build` does with a small site (or with --offline beside it): the scan
+        # reads pages while the engine writes them. A large one is built on every core then.
         passed = timed(
             f"{args.engine} build + prescan",
             lambda: build_site(catalog, build, site, args.engine, prescan=True),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from generator.catalog.model import Catalog
 from generator.pool import pool_list, shared
 from generator.problems import BuildFailed
 from generator.resources import theme_overrides
-from generator.website import engines
+from generator.website import engines, mkdocs_parallel
 from generator.website.engines import DEFAULT_ENGINE
 from generator.website.generate import generate_docs
 
@@ -78,24 +79,31 @@ def build_site(
 ) -> dict[str, bytes]:
     """Generate the docs tree into build_dir and build it with `engine` into site_dir.
 
-    An engine run is single-threaded, so the second core works beside it: with `offline_site`
-    it builds the offline copy's site (same engine, see offline.py) into that folder; else, with
-    `prescan` and MkDocs, it makes the `extra_files` texts (while the engine is still loading)
-    and then scans the pages as they are written. Returns those pages' digests for
-    refuse_unsafe_output(passed=...) (empty when nothing was scanned ahead). The extra files
-    are written into site_dir after the engine (which empties the folder first).
+    MkDocs renders on one core, so the second core works beside it: with `offline_site`
+    it builds the offline copy's site (same engine, see offline.py) into that folder. Alone, a
+    large site (mkdocs_parallel.PARALLEL_MIN_PAGES) is built by MkDocs on every core, and the
+    post-build scan (itself parallel) reads every page. Else, with `prescan`, the second core
+    makes the `extra_files` texts (while the engine is still loading) and then scans the pages
+    as they are written. Returns those pages' digests for refuse_unsafe_output(passed=...)
+    (empty when nothing was scanned ahead). The extra files are written into site_dir after
+    the engine (which empties the folder first).
     """
     done = build_dir / ENGINE_DONE
     done.unlink(missing_ok=True)
-    runs: list[tuple[str, Any]] = [
-        ("engine", (engine, generate_tree(catalog, build_dir, engine=engine), site_dir, {}, done))
-    ]
+    config = generate_tree(catalog, build_dir, engine=engine)
+    extra = dict(extra_files or {})
+    # Forked workers only from a single thread (the preview server's threads could hold locks).
+    alone = offline_site is None and threading.active_count() == 1
+    if alone and engine == "mkdocs" and mkdocs_parallel.worth_it(config):
+        run_engine(catalog, engine, config, site_dir, parallel=True)
+        _write_texts(site_dir, _texts(catalog, extra))
+        return {}
+    runs: list[tuple[str, Any]] = [("engine", (engine, config, site_dir, {}, done))]
     if offline_site is not None:
         from generator.website.offline import OFFLINE_ENV, check_offline_site
 
         offline = generate_tree(catalog, build_dir / "offline", directory_urls=False, engine=engine)
         runs.append(("engine", (engine, offline, offline_site, OFFLINE_ENV, None)))
-    extra = dict(extra_files or {})
     beside = prescan and engine == "mkdocs" and offline_site is None
     if beside:  # Zensical's own build already uses every core
         runs.append(("prescan", (site_dir, done, theme_overrides(catalog.root), engine, extra)))
@@ -104,11 +112,15 @@ def build_site(
     if offline_site is not None:
         check_offline_site(offline_site, engine)
     passed, texts = next((r for r in results if r is not None), ({}, _texts(catalog, extra)))
+    _write_texts(site_dir, texts)
+    return passed
+
+
+def _write_texts(site_dir: Path, texts: dict[str, str]) -> None:
     for name, text in texts.items():
         target = site_dir / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    return passed
 
 
 def _texts(catalog: Catalog, extra: dict[str, Callable[[Catalog], str]]) -> dict[str, str]:
@@ -138,7 +150,9 @@ def run_engine(
     config_path: Path,
     site_dir: Path,
     env: dict[str, str] | None = None,
+    parallel: bool = False,
 ) -> None:
-    """The engine on a generated config, with reproducible dates and extra environment."""
+    """The engine on a generated config, with reproducible dates and extra environment;
+    `parallel`: it may fork workers (this process is no pool worker)."""
     with _env({"SOURCE_DATE_EPOCH": source_date_epoch(catalog.root), **(env or {})}):
-        engines.build(engine, config_path, site_dir)
+        engines.build(engine, config_path, site_dir, parallel)

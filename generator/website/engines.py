@@ -3,7 +3,8 @@
 Both get the same build/mkdocs.yml and build/docs/ and write into `site_dir`; the build then
 scans and publishes that folder the same way. `build(engine, config_path, site_dir)`.
 
-- mkdocs: in process, strict (any MkDocs warning fails the build).
+- mkdocs: in process, strict (any MkDocs warning fails the build); with `parallel` and a
+  large site, on every core (mkdocs_parallel.py: the same steps and files as MkDocs' own build).
 - zensical: Material's successor, run as `zensical build --strict` in a subprocess. Zensical
   requires site_dir inside the config's folder, so it builds into build/.zensical-site/ (its
   incremental cache stays in build/.cache/) and the result is moved into `site_dir`. It writes
@@ -22,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from generator.problems import BuildFailed
+from generator.website import mkdocs_parallel
 
 ENGINES = ("mkdocs", "zensical")
 DEFAULT_ENGINE = "mkdocs"
@@ -45,21 +47,25 @@ class _Collector(logging.Handler):
             self.messages.append(f"{record.levelname}: {message}")
 
 
-def build_mkdocs(config_path: Path, site_dir: Path) -> None:
-    """`mkdocs build --strict` in process, into site_dir."""
+def build_mkdocs(config_path: Path, site_dir: Path, parallel: bool = False) -> None:
+    """`mkdocs build --strict` in process, into site_dir; with `parallel` on every core, when
+    the config has only plugins mkdocs_parallel knows (else by MkDocs' own build)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
 
     collector = _Collector()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(collector)
     try:
-        build(load_config(str(config_path), site_dir=str(site_dir)))
-    except MkDocsException as exc:
-        raise BuildFailed(f"MkDocs could not build the site: {exc}") from exc
+        config = load_config(str(config_path), site_dir=str(site_dir))
+        if parallel and mkdocs_parallel.supported(config):
+            mkdocs_parallel.build(config)
+        else:
+            build(config)
+    except BuildFailed:
+        raise  # a worker's failure, already worded as below
     except Exception as exc:  # a template error in overrides/ arrives as a Jinja exception
-        raise BuildFailed(f"MkDocs could not build the site: {type(exc).__name__}: {exc}") from exc
+        raise mkdocs_parallel.failure(exc) from exc
     finally:
         mkdocs_logger.removeHandler(collector)
     if collector.messages:
@@ -95,8 +101,9 @@ def _empty(folder: Path) -> None:
             child.unlink()
 
 
-def build_zensical(config_path: Path, site_dir: Path) -> None:
-    """`zensical build --strict` on a copy of the config, then its output moved into site_dir."""
+def build_zensical(config_path: Path, site_dir: Path, parallel: bool = False) -> None:
+    """`zensical build --strict` on a copy of the config, then its output moved into site_dir
+    (Zensical uses every core itself: `parallel` changes nothing)."""
     command = zensical_command()
     config = _zensical_config(config_path)
     built = config.parent / _ZENSICAL_SITE
@@ -120,18 +127,19 @@ def build_zensical(config_path: Path, site_dir: Path) -> None:
     built.rmdir()
 
 
-_BUILDERS: dict[str, Callable[[Path, Path], None]] = {
+_BUILDERS: dict[str, Callable[[Path, Path, bool], None]] = {
     "mkdocs": build_mkdocs,
     "zensical": build_zensical,
 }
 
 
-def build(engine: str, config_path: Path, site_dir: Path) -> None:
-    """Build the generated tree at config_path with `engine` into site_dir."""
+def build(engine: str, config_path: Path, site_dir: Path, parallel: bool = False) -> None:
+    """Build the generated tree at config_path with `engine` into site_dir; `parallel`: the
+    engine may fork workers (not when it runs in a worker itself, beside another job)."""
     try:
         builder = _BUILDERS[engine]
     except KeyError:
         raise BuildFailed(
             f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}"
         ) from None
-    builder(config_path, site_dir)
+    builder(config_path, site_dir, parallel)
