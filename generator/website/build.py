@@ -111,7 +111,8 @@ def build_site(
     done.unlink(missing_ok=True)
     if offline_site is not None:
         check_offline_site(offline_site, engine)
-    passed, texts = next((r for r in results if r is not None), ({}, _texts(catalog, extra)))
+    made = next((r for r in results if r is not None), None)  # the prescan's, when it ran
+    passed, texts = made if made is not None else ({}, _texts(catalog, extra))
     _write_texts(site_dir, texts)
     return passed
 
