@@ -4,18 +4,19 @@ A fresh pair booklet lays out and writes ~20 pages of which only names, dates an
 are the pair's own. Here every sheet (per paper) and every cover-and-contents (per choice of
 goals and paper) is rendered once as a *part* with those values hidden (generator/pdf/slots.py);
 a pair then costs one small overlay document with its values in place, stamped onto copies of
-the parts' pages (generator/pdf/compose.py). The result looks exactly like a fresh render
-(tests/pdf/test_reuse.py compares rasterized pages); bookmarks, links, tags and metadata are
-those of the fresh booklet.
+the parts' pages (generator/pdf/compose.py). The result looks like a fresh render: the same
+words in the same places and the same pixels up to glyph-width rounding (benchmarks/look.py,
+tests/pdf/test_reuse.py); bookmarks, links, tags and metadata are those of the fresh booklet.
 
 A booklet is rendered fresh instead when the overlay could not match it: fillable forms (their
-fields hold the values), a value wider than its line or longer than a
-short blank (32 characters), or a character the bundled Lato font lacks (a fallback font can
-change a line's height).
+fields hold the values), a value wider than its line or longer than a short blank (32
+characters), a character the bundled Lato font lacks (a fallback font can change a line's
+height), or contents whose page count never settles.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections import OrderedDict
@@ -99,9 +100,9 @@ class BookletParts:
 
     def _render(self, job: Job) -> Part:
         renderer = self.renderer
-        html = renderer.html(job)
-        key = renderer.key(job, html)
-        document = renderer.layout(html, job.paper, key, PART_CSS)
+        source = renderer.html(job)
+        key = renderer.key(job, source)
+        document = renderer.layout(source, job.paper, key, PART_CSS)
         covers = frozenset(
             n for n, page in enumerate(document.pages) if page._page_box.page_type.name == "cover"
         )
@@ -188,8 +189,8 @@ class BookletParts:
             for part in parts
             for n in range(part.pages)
         ]
-        html = renderer.html(job)  # what a fresh render would lay out: its key and keywords
-        key = renderer.key(job, html)
+        fresh = renderer.html(job)  # what a fresh render would lay out: its key and keywords
+        key = renderer.key(job, fresh)
         document, styles = overlay_html(renderer.catalog.organization.language, pages)
         css = OVERLAY_CSS + styles
         overlay = renderer.layout(document, job.paper, key, css)
@@ -198,10 +199,10 @@ class BookletParts:
         buffer = io.BytesIO()
         renderer.save(overlay, job.paper, buffer, key, css)
         buffer.seek(0)
-        keywords = _KEYWORDS.search(html)
+        keywords = _KEYWORDS.search(fresh)
         info = {"/Title": pair_title(pair)}
         if keywords:
-            info["/Keywords"] = keywords.group(1)
+            info["/Keywords"] = html.unescape(keywords.group(1))
         target.parent.mkdir(parents=True, exist_ok=True)
         with pikepdf.open(buffer) as stamp:
             compose(
