@@ -192,7 +192,7 @@ class Renderer:
         if kind == "title":
             return pair_title(pair)
         if kind == "pair-line":
-            return f"{pair.mentee} · {pair.mentor} · {pair.start}"
+            return pair_line(pair)
         if kind == "due":
             goal_id, _, number = rest.rpartition(":")
             return self.due(self.catalog.goal(goal_id).milestones[int(number)], start)
@@ -255,10 +255,12 @@ class Renderer:
                 return placeholder(f"due:{goal.id}:{goal.milestones.index(ms)}")
             return self.due(ms, start)
 
+        prefilled = self.prefills(job.pair, start)
+
         def prefill(name: str) -> str:
             if part and name in PAIR_PREFILLS:
                 return placeholder(f"prefill:{name}")
-            return self.prefills(job.pair, start)[name]
+            return prefilled[name]
 
         if part:
             rows = self.catalog.worksheets.check_in_log.rows
@@ -278,9 +280,7 @@ class Renderer:
             toc_pages=job.toc_pages,
             anchor_link=LINK_SCHEME,
             pair=HiddenPair() if part else pair,
-            pair_line=placeholder("pair-line")
-            if part
-            else (f"{pair.mentee} · {pair.mentor} · {pair.start}" if pair else ""),
+            pair_line=placeholder("pair-line") if part else (pair_line(pair) if pair else ""),
             text_length=text_length,
             fillable=self.fillable,
             # Relative to the repository (the document's base URL): no checkout path in the HTML,
@@ -411,6 +411,11 @@ PAIR_PREFILLS = ("start-date", "review-date", "end-date", "mentee", "mentor")
 def pair_title(pair: Pair) -> str:
     """A pair booklet's title: its cover heading and the PDF's /Title."""
     return f"{pair.mentee} · {pair.mentor}"
+
+
+def pair_line(pair: Pair) -> str:
+    """The line under a pair booklet's cover title: the two names and the start date."""
+    return f"{pair.mentee} · {pair.mentor} · {pair.start}"
 
 
 def sheet_kind(job: Job) -> str:
