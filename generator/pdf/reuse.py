@@ -180,8 +180,8 @@ class BookletParts:
         if front is None:
             return False
         parts = [front, *sheets]
-        values = {slot.key: "" for part in parts for slot in part.slots}
-        values = {key: renderer.pair_value(key, pair) for key in values}
+        keys = {slot.key for part in parts for slot in part.slots}  # "mentee" is on every sheet
+        values = {key: renderer.pair_value(key, pair) for key in keys}
         if not self._fits(values):
             return False
         pages = [

@@ -6,8 +6,8 @@ A *part* (one sheet, or the cover and contents) is rendered once with every such
 drawn. `slot_geometry` reads where each placeholder's line lies; `overlay_html` then places a
 pair's real values on those lines in a small document with the same pages, which
 generator/pdf/compose.py stamps onto the parts. Keys name what a slot holds ("mentee",
-"due:GOAL:N", "log:N", "prefill:NAME", "title", "pair-line"); `PairValues` gives a pair's text
-for a key with the very functions a fresh render uses.
+"due:GOAL:N", "log:N", "prefill:NAME", "title", "pair-line"); `Renderer.pair_value` gives a
+pair's text for a key with the very functions a fresh render uses.
 """
 
 from __future__ import annotations
@@ -91,20 +91,14 @@ def _css_color(color: Any) -> str:
     return f"rgba({red * 255:.3f}, {green * 255:.3f}, {blue * 255:.3f}, {alpha:.4f})"
 
 
-def _line_height(value: Any) -> str:
-    if value == "normal":
-        return "normal"
-    if isinstance(value, (int, float)):  # a number: a multiple of the font size
-        return repr(value)
-    return f"{value.value!r}{value.unit}"
-
-
-def _length(value: Any) -> str:
+def _css_length(value: Any, number_unit: str = "px") -> str:
+    """A computed length back as CSS; a bare number gets `number_unit` (line-height: none,
+    as it is a multiple of the font size)."""
     if value == "normal":
         return "normal"
     if isinstance(value, (int, float)):
-        return f"{value!r}px"
-    return f"{value.value!r}{value.unit or 'px'}"
+        return f"{value!r}{number_unit}"
+    return f"{value.value!r}{value.unit or number_unit}"
 
 
 def text_style(style: Any) -> str:
@@ -115,12 +109,12 @@ def text_style(style: Any) -> str:
         "font-weight": str(style["font_weight"]),
         "font-style": style["font_style"],
         "font-stretch": style["font_stretch"],
-        "line-height": _line_height(style["line_height"]),
+        "line-height": _css_length(style["line_height"], number_unit=""),
         "color": _css_color(style["color"]),
         "text-align": style["text_align_all"],
         "direction": style["direction"],
-        "letter-spacing": _length(style["letter_spacing"]),
-        "word-spacing": _length(style["word_spacing"]),
+        "letter-spacing": _css_length(style["letter_spacing"]),
+        "word-spacing": _css_length(style["word_spacing"]),
     }
     return "; ".join(f"{name}: {value}" for name, value in declarations.items())
 
@@ -147,7 +141,7 @@ def slot_geometry(document: Any) -> list[Slot]:
                     line.position_y - origin_y,
                     block.width,
                     tag,
-                    text_style(block.style) + f"; color: {_css_color(box.style['color'])}",
+                    text_style(block.style),
                 )
             )
     return slots

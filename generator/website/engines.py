@@ -108,7 +108,7 @@ def zensical_output(config_path: Path) -> Path:
 
 def build_zensical(config_path: Path, site_dir: Path, parallel: bool = False) -> None:
     """`zensical build --strict` on a copy of the config, then its output moved into site_dir
-    (Zensical uses every core itself: `parallel` changes nothing)."""
+    (Zensical runs its own threads: `parallel` changes nothing)."""
     command = zensical_command()
     config = _zensical_config(config_path)
     built = zensical_output(config_path)
