@@ -104,13 +104,9 @@ def build_site(
 
         offline = generate_tree(catalog, build_dir / "offline", directory_urls=False, engine=engine)
         runs.append(("engine", (engine, offline, offline_site, OFFLINE_ENV, None)))
-    if prescan and offline_site is None:
-        # Zensical writes into its own folder first (moved into site_dir at its end): the
-        # prescan reads it there; the paths within are the same. Measured at 1,000 goals,
-        # Zensical works mostly on one core, so the second is free for the scan.
-        written = site_dir if engine == "mkdocs" else engines.zensical_output(config)
-        overrides = theme_overrides(catalog.root)
-        runs.append(("prescan", (written, done, overrides, engine, extra)))
+    beside = prescan and engine == "mkdocs" and offline_site is None
+    if beside:  # Zensical's own build already uses every core
+        runs.append(("prescan", (site_dir, done, theme_overrides(catalog.root), engine, extra)))
     results = pool_list(_run, runs, min_parallel=2, shared={"catalog": catalog})
     done.unlink(missing_ok=True)
     if offline_site is not None:

@@ -101,17 +101,12 @@ def _empty(folder: Path) -> None:
             child.unlink()
 
 
-def zensical_output(config_path: Path) -> Path:
-    """Where Zensical writes the site before it is moved into site_dir (build/.zensical-site)."""
-    return config_path.parent / _ZENSICAL_SITE
-
-
 def build_zensical(config_path: Path, site_dir: Path, parallel: bool = False) -> None:
     """`zensical build --strict` on a copy of the config, then its output moved into site_dir
     (Zensical runs its own threads: `parallel` changes nothing)."""
     command = zensical_command()
     config = _zensical_config(config_path)
-    built = zensical_output(config_path)
+    built = config.parent / _ZENSICAL_SITE
     shutil.rmtree(built, ignore_errors=True)
     try:
         result = subprocess.run(
