@@ -1,10 +1,13 @@
 """The one worker pool: every parallel job (reading, schema checks, PDFs) maps through here.
 
 Workers are forked from the warm parent, so what the job needs (parsed stylesheets, validators,
-documents) is inherited through `shared` instead of pickled; only items and results travel.
-Workers ignore Ctrl-C, so an interrupt reaches the parent alone, which stops the pool and raises
-KeyboardInterrupt once; an exception in a worker is raised in the parent as itself. Small jobs,
-one core, or a platform without fork run in the calling process with the same results.
+documents) is inherited through `shared`, and so are the items: only chunks of indices and the
+results travel. Workers ignore Ctrl-C, so an interrupt reaches the parent alone, which kills the
+workers and raises KeyboardInterrupt once; an exception in a worker is raised in the parent as
+itself, and a worker that dies (the out-of-memory killer, a crash in C) is reported instead of
+waited for. The parent runs no helper threads, so stopping cannot deadlock (multiprocessing.Pool's
+terminate() can, joining a task thread stuck writing to a worker). Small jobs, one core, or a
+platform without fork run in the calling process with the same results.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import multiprocessing as mp
 import os
 import signal
 from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import closing, contextmanager
-from typing import Any, Generic, TypeVar
+from contextlib import closing, contextmanager, suppress
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -64,18 +68,123 @@ def pool_map(
         if not parallel:
             yield from (func(item) for item in items)
             return
-        pool = mp.get_context("fork").Pool(min(n, len(items)), initializer=_ignore_interrupts)
-        try:
-            mapper = pool.imap if ordered else pool.imap_unordered
-            yield from mapper(func, items, chunksize)
-            pool.close()
-        except BaseException:
-            pool.terminate()  # Ctrl-C or a worker's error: stop every worker now
-            raise
-        finally:
-            pool.join()
+        yield from _Workers(func, items, min(n, len(items)), chunksize).results(ordered)
     finally:
         _SHARED.clear()
+
+
+# Chunks handed to a worker ahead of the one it is on, so it never waits for the parent. The
+# messages to workers are (start, stop) pairs, far below a pipe's buffer, so a send never blocks.
+_AHEAD = 2
+
+
+class _Workers:
+    """Forked workers fed chunks of item indices over one pipe each (the items themselves are
+    inherited at fork). No threads: a worker's error, a worker's death (the pipe ends) and the
+    caller leaving early are each seen in this loop, which then kills every worker at once."""
+
+    def __init__(self, func: Callable[[Any], Any], items: Sequence[Any], size: int, chunk: int):
+        self.chunks = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+        context = mp.get_context("fork")
+        self.pipes: list[Connection] = []
+        self.processes: list[Any] = []
+        try:
+            for _ in range(size):
+                mine, theirs = context.Pipe()
+                others = list(self.pipes)  # a worker keeps no end of its siblings' pipes
+                process = context.Process(target=_serve, args=(func, items, theirs, others))
+                process.start()
+                theirs.close()
+                self.pipes.append(mine)
+                self.processes.append(process)
+        except BaseException:
+            self.stop(kill=True)
+            raise
+
+    def results(self, ordered: bool) -> Iterator[Any]:
+        finished = False
+        try:
+            yield from self._collect(ordered)
+            finished = True
+        finally:
+            self.stop(kill=not finished)
+
+    def _collect(self, ordered: bool) -> Iterator[Any]:
+        queue = iter(range(len(self.chunks)))
+        given: dict[Connection, list[int]] = {pipe: [] for pipe in self.pipes}
+
+        def give(pipe: Connection) -> None:
+            number = next(queue, None)
+            if number is not None:
+                with suppress(BrokenPipeError, ConnectionResetError):  # dead: its recv says so
+                    pipe.send(self.chunks[number])
+                given[pipe].append(number)
+
+        for _ in range(_AHEAD):
+            for pipe in self.pipes:
+                give(pipe)
+        done: dict[int, list[Any]] = {}
+        following = 0  # ordered: the next chunk to hand out
+        while any(given.values()):
+            for ready in wait([p for p, numbers in given.items() if numbers]):
+                pipe = cast(Connection, ready)
+                try:
+                    kind, value = pipe.recv()
+                except (EOFError, ConnectionResetError):  # the worker is gone
+                    process = self.processes[self.pipes.index(pipe)]
+                    process.join()
+                    raise RuntimeError(f"a worker died (exit {process.exitcode})") from None
+                if kind == "error":
+                    raise value
+                number = given[pipe].pop(0)
+                give(pipe)
+                if not ordered:
+                    yield from value
+                    continue
+                done[number] = value
+                while following in done:
+                    yield from done.pop(following)
+                    following += 1
+
+    def stop(self, kill: bool) -> None:
+        """Let the workers finish (all chunks done), or kill them now (an error, Ctrl-C, the
+        caller leaving early): nothing they might still write outlives this call."""
+        for pipe, process in zip(self.pipes, self.processes, strict=True):
+            if kill:
+                process.kill()
+            else:
+                with suppress(OSError):
+                    pipe.send(None)
+            process.join()
+            pipe.close()
+
+
+def _serve(func: Callable[[Any], Any], items: Sequence[Any], pipe: Any, others: list[Any]) -> None:
+    _ignore_interrupts()
+    for other in others:
+        other.close()
+    while True:
+        try:
+            chunk = pipe.recv()
+        except EOFError:  # the parent is gone
+            return
+        if chunk is None:
+            return
+        start, stop = chunk
+        try:
+            outcome: tuple[str, Any] = ("ok", [func(items[i]) for i in range(start, stop)])
+        except BaseException as exc:  # the parent raises it and stops every worker
+            _send(pipe, ("error", exc))
+            return
+        _send(pipe, outcome)
+
+
+def _send(pipe: Any, message: tuple[str, Any]) -> None:
+    """Send an outcome; one that does not pickle is reported as an error saying what it was."""
+    try:
+        pipe.send(message)
+    except Exception as exc:
+        pipe.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
 def pool_list(func: Callable[[T], R], items: Sequence[T], **options: Any) -> list[R]:
@@ -131,10 +240,7 @@ def _run_background(func: Callable[[], Any], send: Any, nice: int) -> None:
         message: tuple[str, Any] = ("ok", func())
     except BaseException as exc:  # the parent raises it
         message = ("error", exc)
-    try:
-        send.send(message)
-    except Exception as exc:  # an unpicklable result or exception: say what it was
-        send.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    _send(send, message)
     send.close()
 
 

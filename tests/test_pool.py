@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,40 @@ def test_leaving_the_block_early_stops_the_background_job(tmp_path: Path) -> Non
 def test_a_background_job_can_yield_the_cores() -> None:
     with in_background(lambda: os.nice(0), nice=5) as job:
         assert job.result() == os.nice(0) + 5  # the child runs 5 steps lower; this one did not
+
+
+def _die_on_five(x: int) -> int:
+    if x == 5:
+        os._exit(9)  # what the out-of-memory killer leaves: no exception, no message
+    return x
+
+
+def _big_or_fail(x: int) -> bytes:
+    if x == 30:
+        raise HandbookError("item 30 is bad")
+    return bytes(300_000)  # larger than a pipe's buffer: workers block sending
+
+
+@pytest.mark.skipif(cores() < 2, reason="needs two cores to fork workers")
+def test_a_dead_worker_is_reported_not_waited_for() -> None:
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"a worker died \(exit 9\)"):
+        list(pool_map(_die_on_five, list(range(40)), min_parallel=1))
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.skipif(cores() < 2, reason="needs two cores to fork workers")
+def test_an_error_while_workers_block_on_large_results_stops_them_all() -> None:
+    before = {p.pid for p in multiprocessing.active_children()}
+    with pytest.raises(HandbookError, match="item 30 is bad"):
+        for _ in pool_map(_big_or_fail, list(range(200)), min_parallel=1, ordered=False):
+            time.sleep(0.01)  # a slow consumer: the other worker's results pile up unread
+    assert {p.pid for p in multiprocessing.active_children()} == before
+
+
+@pytest.mark.skipif(cores() < 2, reason="needs two cores to fork workers")
+def test_leaving_the_loop_early_kills_the_workers() -> None:
+    results = pool_map(_square_plus, list(range(500)), min_parallel=1, shared={"offset": 0})
+    with closing(results):
+        assert next(results) == (0, 0)
+    assert multiprocessing.active_children() == []
