@@ -9,6 +9,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.atomic import check_replaceable, staged_folder
 from generator.catalog.model import Catalog
@@ -17,6 +18,9 @@ from generator.outputs import OFFLINE_ZIP, RETURNS_TEMPLATE
 from generator.pool import in_background
 from generator.problems import BuildFailed
 from generator.resources import theme_overrides
+
+if TYPE_CHECKING:
+    from generator.safety.scan import Verdict
 
 Progress = Callable[[int, int, str], None]
 BOOK_NICE = 10  # the book's background process yields to the site and the worksheets
@@ -84,7 +88,7 @@ def build_into(
             zipped = staging / OFFLINE_ZIP
             clean = pack_offline_zip(catalog, offline_site, staging, zipped, settings.engine)
             passed = {**passed, **clean}  # the same PDFs: scanned once
-    refuse_unsafe_output(staging, settings.root, settings.engine, passed)
+    refuse_unsafe_output(staging, settings.root, settings.engine, passed, memory="site")
 
 
 def _render_worksheets(
@@ -113,17 +117,26 @@ def refuse_unsafe_output(
     folder: Path,
     root: Path,
     engine: str = "mkdocs",
-    passed: Mapping[str, bytes] | None = None,
-    clean_pdfs: dict[str, bytes] | None = None,
+    passed: Mapping[str, Verdict] | None = None,
+    clean_pdfs: dict[str, Verdict] | None = None,
+    memory: str | None = None,
 ) -> None:
     """The post-build safety scan: nothing it flags is ever published (the old site stays).
-    `passed`: files already scanned clean, by path and SHA-256 (see scan.prescan);
-    `clean_pdfs`: filled with the PDFs this scan passed (see scan.scan_output)."""
+    `passed`: files already scanned clean, by path (see scan.PageCheck);
+    `clean_pdfs`: filled with the PDFs this scan passed (see scan.scan_output);
+    `memory`: the name of the verdicts remembered between builds of this output (see
+    safety/memory.py)."""
+    from generator.safety.memory import memory_file
     from generator.safety.scan import scan_output
 
     themes = [theme_overrides(root)]
     findings = scan_output(
-        folder, theme_dirs=themes, engine=engine, passed=passed, clean_pdfs=clean_pdfs
+        folder,
+        theme_dirs=themes,
+        engine=engine,
+        passed=passed,
+        clean_pdfs=clean_pdfs,
+        memory=memory_file(root, memory) if memory else None,
     )
     if findings:
         listed = "\n  ".join(str(f) for f in findings[:20])

@@ -17,6 +17,9 @@ class Context:
     allowed_hosts: frozenset[str]
     theme: Theme
     _theme_files: dict[str, bool] = field(default_factory=dict)
+    # The site files the current file's verdict rests on (its scripts): scan.py resets it per
+    # file and memory.py re-checks them before trusting a remembered verdict.
+    consulted: set[str] = field(default_factory=set)
 
     def theme_script_problem(self, page: str, url: str) -> str | None:
         """Why `url`, loaded as a script from site page `page`, is not one of the theme's files."""
@@ -29,6 +32,11 @@ class Context:
         rel = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
         if rel.startswith("../") or rel == "..":
             return f"script path leaves the site: {url.strip()[:80]!r}"
+        self.consulted.add(rel)
+        return self.theme_file_problem(rel)
+
+    def theme_file_problem(self, rel: str) -> str | None:
+        """Why the site file at `rel` may not run as a script: it is not the theme's file."""
         if rel not in self._theme_files:
             try:
                 data = (self.folder / rel).read_bytes()

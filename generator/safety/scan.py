@@ -45,9 +45,10 @@ from generator.safety.context import Context
 from generator.safety.css import css_problems
 from generator.safety.finding import Finding
 from generator.safety.markup import decode, scan_markup
+from generator.safety.memory import Memory, Verdict
 from generator.safety.theme import engine_templates, load_theme
 
-__all__ = ["Finding", "prescan", "scan_output"]
+__all__ = ["Finding", "PageCheck", "Verdict", "prescan", "scan_output"]
 
 MARKUP_KINDS = {".html": "html", ".htm": "html", ".xhtml": "html", ".svg": "svg", ".xml": "xml"}
 SCRIPT_SUFFIXES = frozenset({".js", ".mjs"})
@@ -78,8 +79,9 @@ def scan_output(
     allowed_hosts: frozenset[str] = frozenset(),
     theme_dirs: Sequence[Path] = (),
     engine: str = "mkdocs",
-    passed: Mapping[str, bytes] | None = None,
-    clean_pdfs: dict[str, bytes] | None = None,
+    passed: Mapping[str, Verdict] | None = None,
+    clean_pdfs: dict[str, Verdict] | None = None,
+    memory: Path | None = None,
 ) -> list[Finding]:
     """Everything in `folder` a browser or PDF viewer could run or fetch from another host.
 
@@ -88,33 +90,64 @@ def scan_output(
     own templates for inline scripts and script files.
     `engine`: which engine built the folder ("mkdocs" or "zensical"): only that engine's
     installed theme templates and scripts are trusted.
-    `passed`: files this build already scanned clean while the engine wrote them (`prescan`),
-    by path and SHA-256 of their bytes; a file whose bytes still match is not scanned again.
+    `passed`: files this build already scanned clean while the engine wrote them (`PageCheck`,
+    `prescan`), by path; a file whose bytes still match is not scanned again.
+    `clean_pdfs`: filled with the verdict on every PDF that passed (a PDF is copied unchanged
+    into the offline copy, so the site's scan can skip it).
+    `memory`: the file of verdicts remembered between builds (see memory.py): a file that
+    passed an earlier build unchanged is not scanned again; this build's verdicts replace it.
     Every other file is scanned here.
-    `clean_pdfs`: filled with the path and SHA-256 of every PDF scanned here without a finding
-    (a PDF is copied unchanged into the offline copy, so the site's scan can skip it).
     """
     context = _context(folder, allowed_hosts, theme_dirs, engine)
+    remembered = Memory(memory, context, engine)
     found: list[Finding] = []
     files = list(_files(folder, found))
     for rel, _ in files:
         found += _name_problems(rel)
     if any(path.suffix.lower() == ".pdf" for _, path in files):
         import generator.safety.pdf  # noqa: F401  (before forking: workers inherit pikepdf)
-    if passed:
-        files = [
-            (rel, path)
-            for rel, path in files
-            if passed.get(rel) != hashlib.sha256(path.read_bytes()).digest()
-        ]
+    verdicts: dict[str, Verdict] = {}
+    unknown = []
+    for rel, path in files:
+        known = _known(rel, path, passed or {}, remembered)
+        if known is None:
+            unknown.append((rel, path))
+        else:
+            verdicts[rel] = known
     results = pool_list(
-        _scan_shared, files, min_parallel=PARALLEL_MIN_FILES, shared={"context": context}
+        _scan_shared, unknown, min_parallel=PARALLEL_MIN_FILES, shared={"context": context}
     )
-    for (rel, path), problems in zip(files, results, strict=True):
+    for (rel, _), (problems, verdict) in zip(unknown, results, strict=True):
         found += problems
-        if clean_pdfs is not None and not problems and path.suffix.lower() == ".pdf":
-            clean_pdfs[rel] = hashlib.sha256(path.read_bytes()).digest()
+        if not problems:
+            verdicts[rel] = verdict
+    for rel, verdict in verdicts.items():
+        if _rememberable(rel):
+            remembered.keep(rel, verdict)
+        if clean_pdfs is not None and rel.lower().endswith(".pdf"):
+            clean_pdfs[rel] = verdict
+    remembered.save()
     return sorted(found)
+
+
+def _rememberable(rel: str) -> bool:
+    """Script files and the offline search script are scanned on every build."""
+    return rel not in OFFLINE_INDEXES and PurePosixPath(rel).suffix.lower() not in SCRIPT_SUFFIXES
+
+
+def _known(
+    rel: str, path: Path, passed: Mapping[str, Verdict], remembered: Memory
+) -> Verdict | None:
+    """The verdict on a file this build or an earlier one already scanned, if its bytes match."""
+    if rel not in passed and not remembered.path:
+        return None
+    digest = hashlib.sha256(path.read_bytes()).digest()
+    earlier = passed.get(rel)
+    if earlier is not None and earlier[0] == digest:
+        return earlier
+    if not _rememberable(rel):
+        return None
+    return remembered.recall(rel, digest)
 
 
 # Seconds a page must be unchanged before the prescan reads it. Short: MkDocs writes a page
@@ -130,16 +163,18 @@ def prescan(
     *,
     theme_dirs: Sequence[Path] = (),
     engine: str = "mkdocs",
-) -> dict[str, bytes]:
+    memory: Path | None = None,
+) -> dict[str, Verdict]:
     """Scan the files an engine writes into `folder` while it runs (until `done` exists).
 
-    Returns the SHA-256 of every file that passed, by path, for scan_output(passed=...). It
+    Returns the verdict on every file that passed (or was remembered passed, see PageCheck),
+    by path, for scan_output(passed=...). It
     only saves time: a file read half-written, changed later or with findings is scanned
     again in full by scan_output, which alone decides. PDFs and the offline copy's search
     script (checked against another file) are left to scan_output. Allowed hosts: none.
     """
-    context = _context(folder, frozenset(), theme_dirs, engine)
-    passed: dict[str, bytes] = {}
+    check = PageCheck(folder, theme_dirs, engine, memory)
+    passed: dict[str, Verdict] = {}
     seen: set[str] = set()
     while not done.exists():
         now = time.time()
@@ -159,13 +194,37 @@ def prescan(
                 continue
             seen.add(rel)
             progressed = True
-            if not _scan_bytes(rel, data, context):
-                passed[rel] = hashlib.sha256(data).digest()
+            if (verdict := check(rel, data)) is not None:
+                passed[rel] = verdict
             if done.exists():
                 break
         if not progressed:
             _wait_for(done, PRESCAN_POLL)
     return passed
+
+
+class PageCheck:
+    """One file as the engine wrote it, scanned ahead of scan_output: its verdict when it passed
+    (for scan_output(passed=...)), else None (scan_output reports it). A file remembered from
+    an earlier build (`memory`, see memory.py) is not scanned. Picklable only by fork: a
+    build's workers inherit it. Allowed hosts: none."""
+
+    def __init__(
+        self,
+        folder: Path,
+        theme_dirs: Sequence[Path] = (),
+        engine: str = "mkdocs",
+        memory: Path | None = None,
+    ) -> None:
+        self.context = _context(folder, frozenset(), theme_dirs, engine)
+        self.memory = Memory(memory, self.context, engine)
+
+    def __call__(self, rel: str, data: bytes) -> Verdict | None:
+        digest = hashlib.sha256(data).digest()
+        if _rememberable(rel) and (known := self.memory.recall(rel, digest)):
+            return known
+        problems, verdict = _judge(rel, data, self.context)
+        return None if problems else verdict
 
 
 def _wait_for(done: Path, seconds: float) -> None:
@@ -178,8 +237,21 @@ def _wait_for(done: Path, seconds: float) -> None:
 PARALLEL_MIN_FILES = 40  # a default site has ~130 files; a few files scan faster in one process
 
 
-def _scan_shared(item: tuple[str, Path]) -> list[Finding]:
-    return _scan_file(*item, shared()["context"])
+def _scan_shared(item: tuple[str, Path]) -> tuple[list[Finding], Verdict]:
+    rel, path = item
+    context = shared()["context"]
+    if path.suffix.lower() == ".pdf":
+        from generator.safety.pdf import scan_pdf  # pikepdf only when there are PDFs
+
+        return scan_pdf(rel, path), (hashlib.sha256(path.read_bytes()).digest(), ())
+    return _judge(rel, path.read_bytes(), context)
+
+
+def _judge(rel: str, data: bytes, context: Context) -> tuple[list[Finding], Verdict]:
+    """The findings on a file that is not a PDF, and the verdict to keep if there are none."""
+    context.consulted = set()
+    problems = _scan_bytes(rel, data, context)
+    return problems, (hashlib.sha256(data).digest(), tuple(sorted(context.consulted)))
 
 
 def _files(folder: Path, found: list[Finding]) -> Iterator[tuple[str, Path]]:
@@ -228,14 +300,6 @@ def _is_offline_index(rel: str, data: bytes, folder: Path) -> bool:
     except (OSError, ValueError):
         return False
     return data[len(OFFLINE_INDEX_PREFIX) :] in (index, index + b";")
-
-
-def _scan_file(rel: str, path: Path, context: Context) -> list[Finding]:
-    if path.suffix.lower() == ".pdf":
-        from generator.safety.pdf import scan_pdf  # pikepdf only when there are PDFs
-
-        return scan_pdf(rel, path)
-    return _scan_bytes(rel, path.read_bytes(), context)
 
 
 def _scan_bytes(rel: str, data: bytes, context: Context) -> list[Finding]:

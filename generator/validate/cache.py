@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 import sys
 from functools import cache
 from pathlib import Path
 
 from generator import __version__
 from generator.load.documents import Document
+from generator.memo import package_version, read_json, replace_json
 from generator.problems import Problem
 from generator.schemas import schema_dir
 
@@ -31,26 +31,11 @@ CACHE_FILE = Path(".cache") / "validation" / "schema-valid.json"
 _FORMAT_PACKAGES = ("rfc3987", "rfc3986_validator", "rfc3339_validator", "idna", "jsonpointer")
 
 
-def _package_version(name: str) -> str:
-    """The installed distribution's version, read off its dist-info folder's name (importing
-    importlib.metadata or jsonschema itself would cost more than the check it saves)."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.origin is None:
-        return "missing"
-    site = Path(spec.origin).parents[1]
-    found = sorted(p.name for p in site.glob(f"{name}-*.dist-info"))
-    if found:
-        return found[-1]
-    from importlib.metadata import version
-
-    return version(name)
-
-
 @cache
 def environment_digest() -> bytes:
     """What, besides a document, decides its schema check's result."""
     digest = hashlib.sha256()
-    digest.update(f"{__version__}\0{sys.version}\0{_package_version('jsonschema')}\0".encode())
+    digest.update(f"{__version__}\0{sys.version}\0{package_version('jsonschema')}\0".encode())
     for name in _FORMAT_PACKAGES:
         digest.update(f"{name}={importlib.util.find_spec(name) is not None}\0".encode())
     checker = Path(__file__).with_name("schema_check.py")
@@ -85,22 +70,8 @@ def document_key(doc: Document) -> str | None:
 
 
 def _read(path: Path) -> set[str]:
-    try:
-        keys = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
+    keys = read_json(path)
     return {k for k in keys if isinstance(k, str)} if isinstance(keys, list) else set()
-
-
-def _write(path: Path, keys: set[str]) -> None:
-    """Replace the cache file at once (a concurrent build reads the old or the new one)."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(sorted(keys)), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
 
 
 def check_schemas_cached(root: Path, docs: list[Document]) -> list[list[Problem]]:
@@ -117,5 +88,5 @@ def check_schemas_cached(root: Path, docs: list[Document]) -> list[list[Problem]
             results[i] = problems
     valid = {key for key, problems in zip(keys, results, strict=True) if key and not problems}
     if valid != known:
-        _write(path, valid)
+        replace_json(path, sorted(valid))
     return results

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateError
 
@@ -19,6 +19,9 @@ from generator.resources import theme_overrides
 from generator.website import engines, mkdocs_parallel
 from generator.website.engines import DEFAULT_ENGINE
 from generator.website.generate import generate_docs
+
+if TYPE_CHECKING:
+    from generator.safety.scan import PageCheck, Verdict
 
 
 def source_date_epoch(root: Path) -> str:
@@ -76,7 +79,7 @@ def build_site(
     offline_site: Path | None = None,
     prescan: bool = False,
     extra_files: ExtraFiles | None = None,
-) -> dict[str, bytes]:
+) -> dict[str, Verdict]:
     """Generate the docs tree into build_dir and build it with `engine` into site_dir.
 
     MkDocs renders on one core, so the second core works beside it: with `offline_site`
@@ -95,9 +98,16 @@ def build_site(
     # Forked workers only from a single thread (the preview server's threads could hold locks).
     alone = offline_site is None and threading.active_count() == 1
     if alone and engine == "mkdocs" and mkdocs_parallel.worth_it(config):
-        run_engine(catalog, engine, config, site_dir, parallel=True)
+        check = None
+        if prescan:  # the workers scan each page they write
+            from generator.safety.memory import memory_file
+            from generator.safety.scan import PageCheck
+
+            memory = memory_file(catalog.root, "site")
+            check = PageCheck(site_dir, [theme_overrides(catalog.root)], engine, memory)
+        passed = run_engine(catalog, engine, config, site_dir, parallel=True, check=check)
         _write_texts(site_dir, _texts(catalog, extra))
-        return {}
+        return passed
     runs: list[tuple[str, Any]] = [("engine", (engine, config, site_dir, {}, done))]
     if offline_site is not None:
         from generator.website.offline import OFFLINE_ENV, check_offline_site
@@ -106,7 +116,7 @@ def build_site(
         runs.append(("engine", (engine, offline, offline_site, OFFLINE_ENV, None)))
     beside = prescan and engine == "mkdocs" and offline_site is None
     if beside:  # Zensical's own build already uses every core
-        runs.append(("prescan", (site_dir, done, theme_overrides(catalog.root), engine, extra)))
+        runs.append(("prescan", (site_dir, done, engine, extra)))
     results = pool_list(_run, runs, min_parallel=2, shared={"catalog": catalog})
     done.unlink(missing_ok=True)
     if offline_site is not None:
@@ -128,14 +138,17 @@ def _texts(catalog: Catalog, extra: dict[str, Callable[[Catalog], str]]) -> dict
     return {name: make(catalog) for name, make in extra.items()}
 
 
-def _run(run: tuple[str, Any]) -> tuple[dict[str, bytes], dict[str, str]] | None:
+def _run(run: tuple[str, Any]) -> tuple[dict[str, Verdict], dict[str, str]] | None:
     kind, args = run
     if kind == "prescan":
+        from generator.safety.memory import memory_file
         from generator.safety.scan import prescan
 
-        site_dir, done, overrides, engine, extra = args
-        texts = _texts(shared()["catalog"], extra)
-        return prescan(site_dir, done, theme_dirs=[overrides], engine=engine), texts
+        site_dir, done, engine, extra = args
+        catalog = shared()["catalog"]
+        texts = _texts(catalog, extra)
+        overrides, memory = theme_overrides(catalog.root), memory_file(catalog.root, "site")
+        return prescan(site_dir, done, theme_dirs=[overrides], engine=engine, memory=memory), texts
     engine, config, site_dir, env, done = args
     try:
         run_engine(shared()["catalog"], engine, config, site_dir, env)
@@ -152,8 +165,10 @@ def run_engine(
     site_dir: Path,
     env: dict[str, str] | None = None,
     parallel: bool = False,
-) -> None:
+    check: PageCheck | None = None,
+) -> dict[str, Verdict]:
     """The engine on a generated config, with reproducible dates and extra environment;
-    `parallel`: it may fork workers (this process is no pool worker)."""
+    `parallel`: it may fork workers (this process is no pool worker), which scan the pages
+    they write with `check`. Returns the pages that passed."""
     with _env({"SOURCE_DATE_EPOCH": source_date_epoch(catalog.root), **(env or {})}):
-        engines.build(engine, config_path, site_dir, parallel)
+        return engines.build(engine, config_path, site_dir, parallel, check)

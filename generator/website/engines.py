@@ -19,11 +19,15 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from generator.problems import BuildFailed
 from generator.website import mkdocs_parallel
+
+if TYPE_CHECKING:
+    from generator.safety.scan import PageCheck, Verdict
 
 ENGINES = ("mkdocs", "zensical")
 DEFAULT_ENGINE = "mkdocs"
@@ -47,9 +51,12 @@ class _Collector(logging.Handler):
             self.messages.append(f"{record.levelname}: {message}")
 
 
-def build_mkdocs(config_path: Path, site_dir: Path, parallel: bool = False) -> None:
+def build_mkdocs(
+    config_path: Path, site_dir: Path, parallel: bool = False, check: PageCheck | None = None
+) -> dict[str, Verdict]:
     """`mkdocs build --strict` in process, into site_dir; with `parallel` on every core, when
-    the config has only plugins mkdocs_parallel knows (else by MkDocs' own build)."""
+    the config has only plugins mkdocs_parallel knows (else by MkDocs' own build). `check`
+    scans each page as a worker writes it: returns the pages that passed (see PageCheck)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -58,8 +65,9 @@ def build_mkdocs(config_path: Path, site_dir: Path, parallel: bool = False) -> N
     mkdocs_logger.addHandler(collector)
     try:
         config = load_config(str(config_path), site_dir=str(site_dir))
+        passed: dict[str, Verdict] = {}
         if parallel and mkdocs_parallel.supported(config):
-            mkdocs_parallel.build(config)
+            passed = mkdocs_parallel.build(config, check)
         else:
             build(config)
     except BuildFailed:
@@ -70,6 +78,7 @@ def build_mkdocs(config_path: Path, site_dir: Path, parallel: bool = False) -> N
         mkdocs_logger.removeHandler(collector)
     if collector.messages:
         raise BuildFailed("MkDocs reported problems:\n  " + "\n  ".join(collector.messages))
+    return passed
 
 
 def zensical_command() -> Path:
@@ -101,9 +110,12 @@ def _empty(folder: Path) -> None:
             child.unlink()
 
 
-def build_zensical(config_path: Path, site_dir: Path, parallel: bool = False) -> None:
+def build_zensical(
+    config_path: Path, site_dir: Path, parallel: bool = False, check: PageCheck | None = None
+) -> dict[str, Verdict]:
     """`zensical build --strict` on a copy of the config, then its output moved into site_dir
-    (Zensical runs its own threads: `parallel` changes nothing)."""
+    (Zensical runs its own threads: `parallel` and `check` change nothing; nothing is
+    scanned ahead)."""
     command = zensical_command()
     config = _zensical_config(config_path)
     built = config.parent / _ZENSICAL_SITE
@@ -125,21 +137,29 @@ def build_zensical(config_path: Path, site_dir: Path, parallel: bool = False) ->
     for child in sorted(built.iterdir()):
         shutil.move(str(child), str(site_dir / child.name))
     built.rmdir()
+    return {}
 
 
-_BUILDERS: dict[str, Callable[[Path, Path, bool], None]] = {
+_BUILDERS: dict[str, Callable[[Path, Path, bool, PageCheck | None], dict[str, Verdict]]] = {
     "mkdocs": build_mkdocs,
     "zensical": build_zensical,
 }
 
 
-def build(engine: str, config_path: Path, site_dir: Path, parallel: bool = False) -> None:
+def build(
+    engine: str,
+    config_path: Path,
+    site_dir: Path,
+    parallel: bool = False,
+    check: PageCheck | None = None,
+) -> dict[str, Verdict]:
     """Build the generated tree at config_path with `engine` into site_dir; `parallel`: the
-    engine may fork workers (not when it runs in a worker itself, beside another job)."""
+    engine may fork workers (not when it runs in a worker itself, beside another job), which
+    then scan the pages they write with `check`. Returns the pages that passed."""
     try:
         builder = _BUILDERS[engine]
     except KeyError:
         raise BuildFailed(
             f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}"
         ) from None
-    builder(config_path, site_dir, parallel)
+    return builder(config_path, site_dir, parallel, check)

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
+    from generator.safety.scan import PageCheck, Verdict
+
 # Pages from which splitting MkDocs over the cores pays for forking and handing pages back
 # (benchmarks/parallel_site.py, whole `handbook build --no-pdf` on both cores against one core
 # with the prescan beside it, 2-core machine near idle: 25 pages 1.07x the time, 69 pages
@@ -160,8 +162,9 @@ def _install(page: Page, rendered: Rendered, files: Files) -> None:
         page.links_to_anchors = {files.src_uris[uri]: a for uri, a in links.items()}
 
 
-def _write(index: int) -> tuple[list[list[Any]], Records]:
-    """Template, plugins and file for one page, in a worker; the search entries it added."""
+def _write(index: int) -> tuple[list[list[Any]], Records, tuple[str, Verdict | None]]:
+    """Template, plugins and file for one page, in a worker; the search entries it added, and
+    the page's path with what the job's `check` made of the file written (None without one)."""
     from mkdocs.commands.build import _build_page
 
     job = shared()
@@ -177,7 +180,10 @@ def _write(index: int) -> tuple[list[list[Any]], Records]:
     for entries, start in zip(lists, before, strict=True):
         added.append(entries[start:])
         del entries[start:]  # the parent appends them (also when this runs in the parent)
-    return added, records
+    check: PageCheck | None = job["check"]
+    rel = page.file.dest_uri
+    digest = check(rel, Path(page.file.abs_dest_path).read_bytes()) if check else None
+    return added, records, (rel, digest)
 
 
 def _replay(records: Records) -> None:
@@ -185,9 +191,10 @@ def _replay(records: Records) -> None:
         logging.getLogger(name).log(level, "%s", message)
 
 
-def build(config: MkDocsConfig) -> None:
+def build(config: MkDocsConfig, check: PageCheck | None = None) -> dict[str, Verdict]:
     """`mkdocs.commands.build.build(config)` (not dirty, not serving) with the per-page loops
-    on every core; writes the same files."""
+    on every core; writes the same files. `check`: each page's worker scans the page it wrote
+    (while the bytes are warm); returns the pages that passed, for scan_output(passed=...)."""
     from mkdocs import utils
     from mkdocs.commands.build import _build_extra_template, _build_theme_template
     from mkdocs.exceptions import Abort, BuildError
@@ -225,6 +232,7 @@ def build(config: MkDocsConfig) -> None:
         pages: list[Page] = [file.page for file in doc_files if file.page is not None]
         assert len(pages) == len(doc_files)
         job = {"config": config, "files": files, "pages": pages, "parent": os.getpid()}
+        job["check"] = check
         for page, (rendered, records) in zip(pages, _map(_render, pages, job), strict=True):
             _install(page, rendered, files)
             _replay(records)
@@ -238,10 +246,13 @@ def build(config: MkDocsConfig) -> None:
 
         lists = _search_lists(config)
         job = {**job, "doc_files": doc_files, "nav": nav, "env": env}
-        for added, records in _map(_write, pages, job):
+        passed: dict[str, Verdict] = {}
+        for added, records, (rel, digest) in _map(_write, pages, job):
             for entries, new in zip(lists, added, strict=True):
                 entries.extend(new)
             _replay(records)
+            if digest is not None:
+                passed[rel] = digest
 
         log_level = config.validation.links.anchors
         for page in pages:
@@ -252,6 +263,7 @@ def build(config: MkDocsConfig) -> None:
             msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise Abort(f"Aborted with {msg} in strict mode!")
         log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
+        return passed
     except Exception as e:
         config.plugins.on_build_error(error=e)
         if isinstance(e, BuildError):

@@ -16,11 +16,15 @@ import shutil
 import stat
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.catalog.model import Catalog
 from generator.outputs import RETURNS_TEMPLATE
 from generator.problems import BuildFailed
 from generator.website.build import generate_tree, run_engine
+
+if TYPE_CHECKING:
+    from generator.safety.scan import Verdict
 
 ZIP_FOLDER = "handbook"  # the one folder the zip unpacks to
 STORED = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ttf", ".woff", ".woff2"})
@@ -66,16 +70,17 @@ def zip_folder(folder: Path, target: Path, epoch: int) -> None:
 
 def pack_offline_zip(
     catalog: Catalog, site: Path, staging: Path, target: Path, engine: str = "mkdocs"
-) -> dict[str, bytes]:
+) -> dict[str, Verdict]:
     """The built offline site plus the staged downloads, scanned, zipped to `target`.
-    Returns the PDFs the scan passed (path, SHA-256): the site holds the same files."""
+    Only what the scan passed is zipped. Returns the verdicts on the PDFs: the site holds the
+    same files."""
     from generator.build import refuse_unsafe_output
     from generator.website.build import source_date_epoch
 
     for file in sorted([*staging.rglob("*.pdf"), staging / RETURNS_TEMPLATE]):  # work offline too
         (site / file.relative_to(staging)).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(file, site / file.relative_to(staging))
-    clean: dict[str, bytes] = {}
-    refuse_unsafe_output(site, catalog.root, engine, clean_pdfs=clean)  # the zip: only what passed
+    clean: dict[str, Verdict] = {}
+    refuse_unsafe_output(site, catalog.root, engine, clean_pdfs=clean, memory="offline")
     zip_folder(site, target, int(source_date_epoch(catalog.root) or 0))
     return clean
