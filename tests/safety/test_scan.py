@@ -15,25 +15,35 @@ from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
-from generator.safety.scan import Finding, scan_output
-from tests.conftest import REPO, copy_repository
-from tests.website.sitetools import build
+from generator.safety.scan import Finding, Verdict, scan_output
+from tests.conftest import REPO
 
 THEME_DIRS = (REPO / "overrides",)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(copy_repository(tmp_path_factory.mktemp("scan") / "repo"), pdf=True)
+def built(full_build: Path) -> Path:
+    return full_build / "site"
+
+
+@pytest.fixture(scope="module")
+def remembered(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The verdicts of a full scan of the clean build. Each test scans its changed copy with
+    them, as an unchanged rebuild does: every planted file must be found all the same."""
+    memory = tmp_path_factory.mktemp("memory") / "scan.json"
+    assert scan_output(built, theme_dirs=THEME_DIRS, memory=memory) == []
+    return memory
 
 
 @pytest.fixture()
-def site(built: Path, tmp_path: Path) -> Path:
+def site(built: Path, remembered: Path, tmp_path: Path) -> Path:
+    shutil.copyfile(remembered, tmp_path / "scan.json")
     return Path(shutil.copytree(built, tmp_path / "site"))
 
 
 def scan(site: Path, **options: frozenset[str]) -> list[Finding]:
-    return scan_output(site, theme_dirs=THEME_DIRS, **options)
+    """The scan a rebuild runs: with the verdicts remembered from the clean build."""
+    return scan_output(site, theme_dirs=THEME_DIRS, memory=site.parent / "scan.json", **options)
 
 
 def goal_page(site: Path) -> Path:
@@ -51,7 +61,7 @@ def plant_line(page: Path, snippet: str) -> tuple[str, int]:
 
 def test_clean_build_has_no_findings(built: Path) -> None:
     assert len(list(built.rglob("*.pdf"))) >= 40  # the PDFs really are part of the scan
-    assert scan(built) == []
+    assert scan_output(built, theme_dirs=THEME_DIRS) == []  # in full, nothing remembered
 
 
 def test_theme_overrides_are_needed_for_their_inline_script(built: Path) -> None:
@@ -275,12 +285,12 @@ def test_pdf_uri_schemes(site: Path) -> None:
 
 
 def test_clean_pdfs_are_reported_and_a_changed_copy_is_scanned_again(site: Path) -> None:
-    clean: dict[str, bytes] = {}
+    clean: dict[str, Verdict] = {}
     assert scan_output(site, theme_dirs=THEME_DIRS, clean_pdfs=clean) == []
     pdfs = {p.relative_to(site).as_posix() for p in site.rglob("*.pdf")}
     assert pdfs and set(clean) == pdfs  # every PDF of a clean build passed
     rel, _ = rewrite_pdf(site, lambda w: w.add_open_action(JavaScript("app.alert(1)")))
-    again: dict[str, bytes] = {}
+    again: dict[str, Verdict] = {}
     found = scan_output(site, theme_dirs=THEME_DIRS, passed=clean, clean_pdfs=again)
     assert {f.file for f in found} == {rel}  # its bytes changed: not skipped
-    assert again == {}  # the unchanged PDFs were skipped, the changed one failed
+    assert again == {p: v for p, v in clean.items() if p != rel}  # the changed one failed
