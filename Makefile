@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q generator  # bytecode even where PYTHONDONTWRITEBYTECODE is set
 	touch $(STAMP)
 
 # Debian packages, each as package:probe (a shared library, a file path or a command).

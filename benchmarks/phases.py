@@ -44,6 +44,7 @@ def main() -> None:
     from generator.validate.check import check_repository
     from generator.website.build import build_site, run_engine
     from generator.website.generate import generate_docs
+    from generator.website.mkdocs_parallel import Parallel
     from generator.website.offline import build_offline_site
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -66,7 +67,7 @@ def main() -> None:
         if args.engine == "mkdocs":  # the page loops on every core (mkdocs_parallel.py)
             timed(
                 "mkdocs build on every core",
-                lambda: run_engine(catalog, "mkdocs", done.config_path, site, parallel=True),
+                lambda: run_engine(catalog, "mkdocs", done.config_path, site, parallel=Parallel()),
             )
             shutil.rmtree(site)
         # What `handbook build` does with a small site (or with --offline beside it): the scan

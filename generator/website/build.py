@@ -19,9 +19,10 @@ from generator.resources import theme_overrides
 from generator.website import engines, mkdocs_parallel
 from generator.website.engines import DEFAULT_ENGINE
 from generator.website.generate import generate_docs
+from generator.website.mkdocs_parallel import Parallel
 
 if TYPE_CHECKING:
-    from generator.safety.scan import PageCheck, Verdict
+    from generator.safety.scan import Verdict
 
 
 def source_date_epoch(root: Path) -> str:
@@ -67,6 +68,7 @@ def generate_tree(
 
 Run = tuple[str, Path, Path, dict[str, str]]  # engine, config, site folder, environment
 ENGINE_DONE = ".engine-done"  # in build/: tells the prescan that the engine has finished
+TEMPLATES_CACHE = Path(".cache") / "templates"  # the theme's compiled templates (Jinja's own)
 # Files written beside the engine's output: site path -> the function making the text.
 ExtraFiles = Mapping[str, Callable[[Catalog], str]]
 
@@ -105,7 +107,8 @@ def build_site(
 
             memory = memory_file(catalog.root, "site")
             check = PageCheck(site_dir, [theme_overrides(catalog.root)], engine, memory)
-        passed = run_engine(catalog, engine, config, site_dir, parallel=True, check=check)
+        helpers = Parallel(check, catalog.root / TEMPLATES_CACHE)
+        passed = run_engine(catalog, engine, config, site_dir, parallel=helpers)
         _write_texts(site_dir, _texts(catalog, extra))
         return passed
     runs: list[tuple[str, Any]] = [("engine", (engine, config, site_dir, {}, done))]
@@ -164,11 +167,10 @@ def run_engine(
     config_path: Path,
     site_dir: Path,
     env: dict[str, str] | None = None,
-    parallel: bool = False,
-    check: PageCheck | None = None,
+    parallel: Parallel | None = None,
 ) -> dict[str, Verdict]:
     """The engine on a generated config, with reproducible dates and extra environment;
-    `parallel`: it may fork workers (this process is no pool worker), which scan the pages
-    they write with `check`. Returns the pages that passed."""
+    with `parallel` it may fork workers (this process is no pool worker). Returns the pages
+    they scanned and passed."""
     with _env({"SOURCE_DATE_EPOCH": source_date_epoch(catalog.root), **(env or {})}):
-        return engines.build(engine, config_path, site_dir, parallel, check)
+        return engines.build(engine, config_path, site_dir, parallel)

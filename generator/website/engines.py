@@ -3,8 +3,8 @@
 Both get the same build/mkdocs.yml and build/docs/ and write into `site_dir`; the build then
 scans and publishes that folder the same way. `build(engine, config_path, site_dir)`.
 
-- mkdocs: in process, strict (any MkDocs warning fails the build); with `parallel` and a
-  large site, on every core (mkdocs_parallel.py: the same steps and files as MkDocs' own build).
+- mkdocs: in process, strict (any MkDocs warning fails the build); with `parallel`, on
+  every core (mkdocs_parallel.py: the same steps and files as MkDocs' own build).
 - zensical: Material's successor, run as `zensical build --strict` in a subprocess. Zensical
   requires site_dir inside the config's folder, so it builds into build/.zensical-site/ (its
   incremental cache stays in build/.cache/) and the result is moved into `site_dir`. It writes
@@ -25,9 +25,10 @@ import yaml
 
 from generator.problems import BuildFailed
 from generator.website import mkdocs_parallel
+from generator.website.mkdocs_parallel import Parallel
 
 if TYPE_CHECKING:
-    from generator.safety.scan import PageCheck, Verdict
+    from generator.safety.scan import Verdict
 
 ENGINES = ("mkdocs", "zensical")
 DEFAULT_ENGINE = "mkdocs"
@@ -52,11 +53,11 @@ class _Collector(logging.Handler):
 
 
 def build_mkdocs(
-    config_path: Path, site_dir: Path, parallel: bool = False, check: PageCheck | None = None
+    config_path: Path, site_dir: Path, parallel: Parallel | None = None
 ) -> dict[str, Verdict]:
     """`mkdocs build --strict` in process, into site_dir; with `parallel` on every core, when
-    the config has only plugins mkdocs_parallel knows (else by MkDocs' own build). `check`
-    scans each page as a worker writes it: returns the pages that passed (see PageCheck)."""
+    the config has only plugins mkdocs_parallel knows (else by MkDocs' own build). Returns the
+    pages the workers scanned and passed (see mkdocs_parallel.Parallel)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -66,8 +67,8 @@ def build_mkdocs(
     try:
         config = load_config(str(config_path), site_dir=str(site_dir))
         passed: dict[str, Verdict] = {}
-        if parallel and mkdocs_parallel.supported(config):
-            passed = mkdocs_parallel.build(config, check)
+        if parallel is not None and mkdocs_parallel.supported(config):
+            passed = mkdocs_parallel.build(config, parallel)
         else:
             build(config)
     except BuildFailed:
@@ -111,11 +112,10 @@ def _empty(folder: Path) -> None:
 
 
 def build_zensical(
-    config_path: Path, site_dir: Path, parallel: bool = False, check: PageCheck | None = None
+    config_path: Path, site_dir: Path, parallel: Parallel | None = None
 ) -> dict[str, Verdict]:
     """`zensical build --strict` on a copy of the config, then its output moved into site_dir
-    (Zensical runs its own threads: `parallel` and `check` change nothing; nothing is
-    scanned ahead)."""
+    (Zensical runs its own threads: `parallel` changes nothing; nothing is scanned ahead)."""
     command = zensical_command()
     config = _zensical_config(config_path)
     built = config.parent / _ZENSICAL_SITE
@@ -140,7 +140,7 @@ def build_zensical(
     return {}
 
 
-_BUILDERS: dict[str, Callable[[Path, Path, bool, PageCheck | None], dict[str, Verdict]]] = {
+_BUILDERS: dict[str, Callable[[Path, Path, Parallel | None], dict[str, Verdict]]] = {
     "mkdocs": build_mkdocs,
     "zensical": build_zensical,
 }
@@ -150,16 +150,15 @@ def build(
     engine: str,
     config_path: Path,
     site_dir: Path,
-    parallel: bool = False,
-    check: PageCheck | None = None,
+    parallel: Parallel | None = None,
 ) -> dict[str, Verdict]:
-    """Build the generated tree at config_path with `engine` into site_dir; `parallel`: the
-    engine may fork workers (not when it runs in a worker itself, beside another job), which
-    then scan the pages they write with `check`. Returns the pages that passed."""
+    """Build the generated tree at config_path with `engine` into site_dir; with `parallel`
+    the engine may fork workers (not when it runs in a worker itself, beside another job).
+    Returns the pages they scanned and passed."""
     try:
         builder = _BUILDERS[engine]
     except KeyError:
         raise BuildFailed(
             f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}"
         ) from None
-    return builder(config_path, site_dir, parallel, check)
+    return builder(config_path, site_dir, parallel)

@@ -29,6 +29,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,9 +45,10 @@ if TYPE_CHECKING:
 
 # Pages from which splitting MkDocs over the cores pays for forking and handing pages back
 # (benchmarks/parallel_site.py, whole `handbook build --no-pdf` on both cores against one core
-# with the prescan beside it, 2-core machine near idle: 25 pages 1.07x the time, 69 pages
-# 0.99x, 129 pages 0.82x; under load, 299 pages 0.83x).
-PARALLEL_MIN_PAGES = 80
+# with the prescan beside it, 2-core machine near idle). Once the workers also scanned their
+# pages: 25 pages (the default catalog, the smallest site) 0.94-1.00x the time, 69 pages
+# 0.85x. Before that: 25 pages 1.07x, 69 pages 0.99x, 129 pages 0.82x.
+PARALLEL_MIN_PAGES = 20
 CHUNK = 8  # pages a worker takes at a time: fewer round trips, still even at the end
 
 # Plugins whose per-page events keep state only in the search index (handed back below).
@@ -191,11 +193,27 @@ def _replay(records: Records) -> None:
         logging.getLogger(name).log(level, "%s", message)
 
 
-def build(config: MkDocsConfig, check: PageCheck | None = None) -> dict[str, Verdict]:
+@dataclass(frozen=True)
+class Parallel:
+    """How a build on every core may help the rest of `handbook build`.
+
+    `check`: each page's worker scans the page it wrote, while the bytes are warm (see
+    scan.PageCheck). `templates`: a folder where Jinja keeps the theme's compiled templates
+    between builds (compiling Material's templates costs 0.2 s on one core, before the page
+    workers can start); Jinja checks each template's source before using what it kept.
+    """
+
+    check: PageCheck | None = None
+    templates: Path | None = None
+
+
+def build(config: MkDocsConfig, helpers: Parallel | None = None) -> dict[str, Verdict]:
     """`mkdocs.commands.build.build(config)` (not dirty, not serving) with the per-page loops
-    on every core; writes the same files. `check`: each page's worker scans the page it wrote
-    (while the bytes are warm); returns the pages that passed, for scan_output(passed=...)."""
+    on every core; writes the same files. Returns the pages `helpers.check` passed, for
+    scan_output(passed=...)."""
     from mkdocs import utils
+
+    helpers = helpers or Parallel()
     from mkdocs.commands.build import _build_extra_template, _build_theme_template
     from mkdocs.exceptions import Abort, BuildError
     from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
@@ -219,6 +237,11 @@ def build(config: MkDocsConfig, check: PageCheck | None = None) -> dict[str, Ver
 
         files = get_files(config)
         env = config.theme.get_env()
+        if helpers.templates is not None:
+            from jinja2 import FileSystemBytecodeCache
+
+            helpers.templates.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(helpers.templates))
         files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
@@ -232,7 +255,7 @@ def build(config: MkDocsConfig, check: PageCheck | None = None) -> dict[str, Ver
         pages: list[Page] = [file.page for file in doc_files if file.page is not None]
         assert len(pages) == len(doc_files)
         job = {"config": config, "files": files, "pages": pages, "parent": os.getpid()}
-        job["check"] = check
+        job["check"] = helpers.check
         for page, (rendered, records) in zip(pages, _map(_render, pages, job), strict=True):
             _install(page, rendered, files)
             _replay(records)

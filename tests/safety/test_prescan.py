@@ -6,6 +6,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
+from generator.pool import cores
 from generator.resources import theme_overrides
 from generator.safety.scan import prescan, scan_output
 from tests.website.sitetools import build
@@ -40,10 +43,14 @@ def test_prescan_stops_at_once_when_the_engine_is_done(tmp_path: Path) -> None:
     assert prescan(tmp_path, tmp_path / "done") == {}
 
 
-def test_a_small_site_is_mostly_prescanned_while_the_engine_writes_it(repo_copy: Path) -> None:
+def test_a_small_site_on_one_core_is_mostly_prescanned_while_the_engine_writes_it(
+    repo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from generator.validate.check import check_repository
+    from generator.website import mkdocs_parallel
     from generator.website.build import build_site
 
+    monkeypatch.setattr(mkdocs_parallel, "PARALLEL_MIN_PAGES", 10**9)  # MkDocs on one core
     catalog = check_repository(repo_copy).catalog
     assert catalog is not None
     site = repo_copy / "site"
@@ -54,4 +61,19 @@ def test_a_small_site_is_mostly_prescanned_while_the_engine_writes_it(repo_copy:
     # files are copied first: the prescan has them all.
     assert pages & set(passed)
     assert "assets/stylesheets/" in " ".join(passed) and "assets/javascripts/" in " ".join(passed)
+    assert scan_output(site, theme_dirs=[theme_overrides(repo_copy)], passed=passed) == []
+
+
+@pytest.mark.skipif(cores() < 2, reason="MkDocs runs on every core only with two")
+def test_on_every_core_the_workers_scan_each_page_they_write(repo_copy: Path) -> None:
+    from generator.validate.check import check_repository
+    from generator.website.build import build_site
+
+    catalog = check_repository(repo_copy).catalog
+    assert catalog is not None
+    site = repo_copy / "site"
+    passed = build_site(catalog, repo_copy / "build", site, prescan=True)
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
+    assert len(pages) > 20 and pages <= set(passed)
+    assert all(rel.endswith(".html") for rel in passed)
     assert scan_output(site, theme_dirs=[theme_overrides(repo_copy)], passed=passed) == []

@@ -19,6 +19,7 @@ from generator.cli import main
 from generator.validate.check import check_repository
 from generator.website import engines, generate, mkdocs_parallel
 from generator.website.build import generate_tree
+from generator.website.mkdocs_parallel import Parallel
 from generator.website.offline import OFFLINE_ENV
 from tests.conftest import REPO
 from tests.website.sitetools import build
@@ -53,8 +54,10 @@ def count_forks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return started
 
 
-def build_both(catalog: Catalog, tmp_path: Path, directory_urls: bool) -> list[str]:
-    """Plain `mkdocs build` and build_mkdocs(parallel=True) of the same tree into plain/ and
+def build_both(
+    catalog: Catalog, tmp_path: Path, directory_urls: bool, helpers: Parallel | None = None
+) -> list[str]:
+    """Plain `mkdocs build` and build_mkdocs(parallel=helpers) of the same tree into plain/ and
     parallel/ write the same files, byte for byte; returns the worker pools started."""
     config = generate_tree(catalog, tmp_path / "build", directory_urls=directory_urls)
     with pytest.MonkeyPatch.context() as env:
@@ -64,7 +67,7 @@ def build_both(catalog: Catalog, tmp_path: Path, directory_urls: bool) -> list[s
                 env.setenv(name, value)
         plain_build(load_config(str(config), site_dir=str(tmp_path / "plain")))
         forks = count_forks(env)
-        engines.build_mkdocs(config, tmp_path / "parallel", parallel=True)
+        engines.build_mkdocs(config, tmp_path / "parallel", parallel=helpers or Parallel())
     expected, built = files(tmp_path / "plain"), files(tmp_path / "parallel")
     assert len(expected) > 50
     assert sorted(built) == sorted(expected)
@@ -92,13 +95,34 @@ def test_on_one_core_the_same_steps_run_in_process(
     assert build_both(default_catalog, tmp_path, directory_urls=True) == []
 
 
-def test_small_sites_keep_mkdocs_own_build(
+def test_smaller_sites_than_the_default_keep_mkdocs_own_build(
     default_catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = generate_tree(default_catalog, tmp_path / "build")
-    assert not mkdocs_parallel.worth_it(config)  # 16 goals: forking costs more than it saves
-    monkeypatch.setattr(mkdocs_parallel, "PARALLEL_MIN_PAGES", 10)
-    assert mkdocs_parallel.worth_it(config)
+    assert mkdocs_parallel.worth_it(config)  # 16 goals, 25 pages: on both cores
+    pages = sum(1 for _ in (config.parent / "docs").rglob("*.md"))
+    monkeypatch.setattr(mkdocs_parallel, "PARALLEL_MIN_PAGES", pages + 1)
+    assert not mkdocs_parallel.worth_it(config)  # forking would cost more than it saves
+
+
+@two_cores
+def test_compiled_templates_kept_between_builds_write_the_same_bytes(
+    repo_copy: Path, tmp_path: Path
+) -> None:
+    catalog = check_repository(repo_copy).catalog
+    assert catalog is not None
+    kept = tmp_path / "templates"
+    build_both(catalog, tmp_path / "first", True, Parallel(templates=kept))
+    assert len(list(kept.iterdir())) > 10  # Jinja kept the theme's compiled templates
+    build_both(catalog, tmp_path / "second", True, Parallel(templates=kept))  # read back
+    # An edited override is compiled again (Jinja compares each template's source).
+    main_html = repo_copy / "overrides" / "main.html"
+    text = main_html.read_text().replace(
+        "{% block extrahead %}", "{% block extrahead %}<!-- edited override -->"
+    )
+    main_html.write_text(text)
+    build_both(catalog, tmp_path / "third", True, Parallel(templates=kept))
+    assert "edited override" in (tmp_path / "third/parallel/index.html").read_text()
 
 
 @pytest.mark.parametrize(
