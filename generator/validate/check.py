@@ -40,8 +40,23 @@ def check_repository(
     With build=False the Catalog is not built (validation only): `catalog` stays None.
     `language` replaces organization.yml's `language` (to read the catalog as another language
     would publish it, e.g. `handbook diff` for every translation). With `cache`, documents an
-    earlier run found schema-valid are not checked again (see cache.py; .cache/ is written).
+    earlier run found schema-valid are not checked again (see cache.py), and when nothing
+    validation reads has changed, the last valid outcome is read back (see remembered.py;
+    .cache/ is written).
     """
+    if not cache:
+        return _check(root, build, language, cache)
+    from generator.validate import remembered
+
+    digest = remembered.inputs_digest(root, f"build={build} language={language}")
+    outcome = remembered.recall(root, digest)
+    if outcome is None:
+        outcome = _check(root, build, language, cache)
+        remembered.remember(root, digest, outcome)
+    return outcome
+
+
+def _check(root: Path, build: bool, language: str | None, cache: bool) -> Outcome:
     loaded = load_documents(root)
     if language is not None:
         loaded.documents = [_with_language(doc, language) for doc in loaded.documents]
