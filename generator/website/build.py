@@ -89,7 +89,7 @@ def build_site(
     site of PARALLEL_MIN_PAGES or more is built by MkDocs on every core, its workers scanning
     the pages they write when `prescan` is set. Else, with `prescan`, the second core makes
     the `extra_files` texts (while the engine is still loading) and then scans the pages as
-    MkDocs writes them (beside Zensical, only the texts). Returns the verdicts on the pages
+    the engine writes them. Returns the verdicts on the pages
     scanned ahead, for refuse_unsafe_output(passed=...). The extra files are written into
     site_dir after the engine (which empties the folder first).
     """
@@ -118,16 +118,16 @@ def build_site(
         offline = generate_tree(catalog, build_dir / "offline", directory_urls=False, engine=engine)
         runs.append(("engine", (engine, offline, offline_site, OFFLINE_ENV, None)))
     if prescan and offline_site is None:
-        if engine == "mkdocs":
-            runs.append(("prescan", (site_dir, done, engine, extra)))
-        else:  # Zensical's own threads use every core: beside them only the texts (0.5 s at
-            runs.append(("texts", extra))  # 1,000 goals), not a scan competing for the cores
+        # Zensical writes into its own folder first (moved into site_dir at its end): the
+        # prescan reads it there; the paths within are the same. Zensical runs on about one
+        # core (user + sys about its wall time at 1,000 goals): the second is free.
+        written = site_dir if engine == "mkdocs" else engines.zensical_output(config)
+        runs.append(("prescan", (written, done, engine, extra)))
     results = pool_list(_run, runs, min_parallel=2, shared={"catalog": catalog})
     done.unlink(missing_ok=True)
     if offline_site is not None:
         check_offline_site(offline_site, engine)
-    made = next((r for r in results if r is not None), None)  # the prescan's or the texts'
-
+    made = next((r for r in results if r is not None), None)  # the prescan's, when it ran
     passed, texts = made if made is not None else ({}, _texts(catalog, extra))
     _write_texts(site_dir, texts)
     return passed
@@ -146,8 +146,6 @@ def _texts(catalog: Catalog, extra: dict[str, Callable[[Catalog], str]]) -> dict
 
 def _run(run: tuple[str, Any]) -> tuple[dict[str, Verdict], dict[str, str]] | None:
     kind, args = run
-    if kind == "texts":
-        return {}, _texts(shared()["catalog"], args)
     if kind == "prescan":
         from generator.safety.memory import memory_file
         from generator.safety.scan import prescan

@@ -111,6 +111,11 @@ def _empty(folder: Path) -> None:
             child.unlink()
 
 
+def zensical_output(config_path: Path) -> Path:
+    """Where Zensical writes the site before it is moved into site_dir (build/.zensical-site)."""
+    return config_path.parent / _ZENSICAL_SITE
+
+
 def build_zensical(
     config_path: Path, site_dir: Path, parallel: Parallel | None = None
 ) -> dict[str, Verdict]:
@@ -118,7 +123,7 @@ def build_zensical(
     (Zensical runs its own threads: `parallel` changes nothing; nothing is scanned ahead)."""
     command = zensical_command()
     config = _zensical_config(config_path)
-    built = config.parent / _ZENSICAL_SITE
+    built = zensical_output(config_path)
     shutil.rmtree(built, ignore_errors=True)
     try:
         result = subprocess.run(
