@@ -25,8 +25,7 @@ def plant_title(root: Path, goal_id: str, title: str) -> None:
     data = (root / remembered.OUTCOME_FILE).read_bytes()
     digest, outcome = data[:32], pickle.loads(data[32:])
     goals = tuple(
-        dataclasses.replace(g, title=title) if g.id == goal_id else g
-        for g in outcome.catalog.goals
+        dataclasses.replace(g, title=title) if g.id == goal_id else g for g in outcome.catalog.goals
     )
     outcome.catalog = dataclasses.replace(outcome.catalog, goals=goals)
     remembered.remember(root, digest, outcome)
