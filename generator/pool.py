@@ -124,7 +124,7 @@ class _Workers:
             for pipe in self.pipes:
                 give(pipe)
         done: dict[int, list[Any]] = {}
-        following = 0  # ordered: the next chunk to hand out
+        following = 0  # ordered: the next chunk to yield
         while any(given.values()):
             for ready in wait([p for p, numbers in given.items() if numbers]):
                 pipe = cast(Connection, ready)
