@@ -13,6 +13,7 @@ reported on every run. See memo.py for how the file is read and replaced.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 from pathlib import Path
@@ -30,13 +31,21 @@ def memory_file(root: Path, name: str) -> Path:
     return root / ".cache" / "scan" / f"{name}.json"
 
 
-def _environment(context: Context, engine: str) -> bytes:
+@functools.cache
+def _scanner() -> bytes:
+    """The scanner's own source and the versions it runs on (read once per process)."""
     digest = hashlib.sha256()
     versions = [__version__, sys.version, package_version("pikepdf"), package_version("defusedxml")]
-    digest.update("\0".join([*versions, engine, *sorted(context.allowed_hosts)]).encode())
-    digest.update(b"\0" + context.theme.inline.pattern.encode())
+    digest.update("\0".join(versions).encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _environment(context: Context, engine: str) -> bytes:
+    digest = hashlib.sha256(_scanner())
+    digest.update("\0".join([engine, *sorted(context.allowed_hosts)]).encode())
+    digest.update(b"\0" + context.theme.inline.pattern.encode())
     return digest.digest()
 
 

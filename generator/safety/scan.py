@@ -106,18 +106,21 @@ def scan_output(
         found += _name_problems(rel)
     if any(path.suffix.lower() == ".pdf" for _, path in files):
         import generator.safety.pdf  # noqa: F401  (before forking: workers inherit pikepdf)
+    passed = passed or {}
     verdicts: dict[str, Verdict] = {}
     unknown = []
     for rel, path in files:
-        known = _known(rel, path, passed or {}, remembered)
-        if known is None:
-            unknown.append((rel, path))
-        else:
-            verdicts[rel] = known
+        digest = None
+        if rel in passed or remembered.path:
+            digest = hashlib.sha256(path.read_bytes()).digest()
+            if (known := _known(rel, digest, passed, remembered)) is not None:
+                verdicts[rel] = known
+                continue
+        unknown.append((rel, path, digest))
     results = pool_list(
         _scan_shared, unknown, min_parallel=PARALLEL_MIN_FILES, shared={"context": context}
     )
-    for (rel, _), (problems, verdict) in zip(unknown, results, strict=True):
+    for (rel, _, _), (problems, verdict) in zip(unknown, results, strict=True):
         found += problems
         if not problems:
             verdicts[rel] = verdict
@@ -136,12 +139,9 @@ def _rememberable(rel: str) -> bool:
 
 
 def _known(
-    rel: str, path: Path, passed: Mapping[str, Verdict], remembered: Memory
+    rel: str, digest: bytes, passed: Mapping[str, Verdict], remembered: Memory
 ) -> Verdict | None:
     """The verdict on a file this build or an earlier one already scanned, if its bytes match."""
-    if rel not in passed and not remembered.path:
-        return None
-    digest = hashlib.sha256(path.read_bytes()).digest()
     earlier = passed.get(rel)
     if earlier is not None and earlier[0] == digest:
         return earlier
@@ -157,23 +157,17 @@ PRESCAN_SETTLE = 0.05
 PRESCAN_POLL = 0.1  # seconds between looks at the folder when nothing new has settled
 
 
-def prescan(
-    folder: Path,
-    done: Path,
-    *,
-    theme_dirs: Sequence[Path] = (),
-    engine: str = "mkdocs",
-    memory: Path | None = None,
-) -> dict[str, Verdict]:
-    """Scan the files an engine writes into `folder` while it runs (until `done` exists).
+def prescan(check: PageCheck, done: Path) -> dict[str, Verdict]:
+    """Scan the files an engine writes into `check`'s folder while it runs (until `done`
+    exists).
 
     Returns the verdict on every file that passed (or was remembered passed, see PageCheck),
-    by path, for scan_output(passed=...). It
-    only saves time: a file read half-written, changed later or with findings is scanned
-    again in full by scan_output, which alone decides. PDFs and the offline copy's search
-    script (checked against another file) are left to scan_output. Allowed hosts: none.
+    by path, for scan_output(passed=...). It only saves time: a file read half-written,
+    changed later or with findings is scanned again in full by scan_output, which alone
+    decides. PDFs and the offline copy's search script (checked against another file) are left
+    to scan_output.
     """
-    check = PageCheck(folder, theme_dirs, engine, memory)
+    folder = check.context.folder
     passed: dict[str, Verdict] = {}
     seen: set[str] = set()
     while not done.exists():
@@ -223,7 +217,7 @@ class PageCheck:
         digest = hashlib.sha256(data).digest()
         if _rememberable(rel) and (known := self.memory.recall(rel, digest)):
             return known
-        problems, verdict = _judge(rel, data, self.context)
+        problems, verdict = _judge(rel, data, digest, self.context)
         return None if problems else verdict
 
 
@@ -237,21 +231,24 @@ def _wait_for(done: Path, seconds: float) -> None:
 PARALLEL_MIN_FILES = 40  # a default site has ~130 files; a few files scan faster in one process
 
 
-def _scan_shared(item: tuple[str, Path]) -> tuple[list[Finding], Verdict]:
-    rel, path = item
-    context = shared()["context"]
+def _scan_shared(item: tuple[str, Path, bytes | None]) -> tuple[list[Finding], Verdict]:
+    """A file's findings and verdict; its digest when the parent already took it."""
+    rel, path, digest = item
+    data = path.read_bytes()
+    digest = digest or hashlib.sha256(data).digest()
     if path.suffix.lower() == ".pdf":
         from generator.safety.pdf import scan_pdf  # pikepdf only when there are PDFs
 
-        return scan_pdf(rel, path), (hashlib.sha256(path.read_bytes()).digest(), ())
-    return _judge(rel, path.read_bytes(), context)
+        return scan_pdf(rel, path), (digest, ())
+    return _judge(rel, data, digest, shared()["context"])
 
 
-def _judge(rel: str, data: bytes, context: Context) -> tuple[list[Finding], Verdict]:
-    """The findings on a file that is not a PDF, and the verdict to keep if there are none."""
+def _judge(rel: str, data: bytes, digest: bytes, context: Context) -> tuple[list[Finding], Verdict]:
+    """The findings on a file that is not a PDF (`digest`: of its bytes), and the verdict to
+    keep if there are none."""
     context.consulted = set()
     problems = _scan_bytes(rel, data, context)
-    return problems, (hashlib.sha256(data).digest(), tuple(sorted(context.consulted)))
+    return problems, (digest, tuple(sorted(context.consulted)))
 
 
 def _files(folder: Path, found: list[Finding]) -> Iterator[tuple[str, Path]]:

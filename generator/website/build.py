@@ -22,7 +22,7 @@ from generator.website.generate import generate_docs
 from generator.website.mkdocs_parallel import Parallel
 
 if TYPE_CHECKING:
-    from generator.safety.scan import Verdict
+    from generator.safety.scan import PageCheck, Verdict
 
 
 def source_date_epoch(root: Path) -> str:
@@ -89,9 +89,9 @@ def build_site(
     site of PARALLEL_MIN_PAGES or more is built by MkDocs on every core, its workers scanning
     the pages they write when `prescan` is set. Else, with `prescan`, the second core makes
     the `extra_files` texts (while the engine is still loading) and then scans the pages as
-    the engine writes them. Returns the verdicts on the pages
-    scanned ahead, for refuse_unsafe_output(passed=...). The extra files are written into
-    site_dir after the engine (which empties the folder first).
+    the engine writes them. Returns the verdicts on the pages scanned ahead, for
+    refuse_unsafe_output(passed=...). The extra files are written into site_dir after the
+    engine (which empties the folder first).
     """
     done = build_dir / ENGINE_DONE
     done.unlink(missing_ok=True)
@@ -100,13 +100,7 @@ def build_site(
     # Forked workers only from a single thread (the preview server's threads could hold locks).
     alone = offline_site is None and threading.active_count() == 1
     if alone and engine == "mkdocs" and mkdocs_parallel.worth_it(config):
-        check = None
-        if prescan:  # the workers scan each page they write
-            from generator.safety.memory import memory_file
-            from generator.safety.scan import PageCheck
-
-            memory = memory_file(catalog.root, "site")
-            check = PageCheck(site_dir, [theme_overrides(catalog.root)], engine, memory)
+        check = _page_check(catalog, site_dir, engine) if prescan else None  # in the workers
         helpers = Parallel(check, catalog.root / TEMPLATES_CACHE)
         passed = run_engine(catalog, engine, config, site_dir, parallel=helpers)
         _write_texts(site_dir, _texts(catalog, extra))
@@ -122,7 +116,7 @@ def build_site(
         # prescan reads it there; the paths within are the same. Zensical runs on about one
         # core (user + sys about its wall time at 1,000 goals): the second is free.
         written = site_dir if engine == "mkdocs" else engines.zensical_output(config)
-        runs.append(("prescan", (written, done, engine, extra)))
+        runs.append(("prescan", (_page_check(catalog, written, engine), done, extra)))
     results = pool_list(_run, runs, min_parallel=2, shared={"catalog": catalog})
     done.unlink(missing_ok=True)
     if offline_site is not None:
@@ -131,6 +125,16 @@ def build_site(
     passed, texts = made if made is not None else ({}, _texts(catalog, extra))
     _write_texts(site_dir, texts)
     return passed
+
+
+def _page_check(catalog: Catalog, folder: Path, engine: str) -> PageCheck:
+    """The scan of pages as the engine writes them into `folder`, with the verdicts the site's
+    earlier builds remembered (made here, before forking: the worker inherits it)."""
+    from generator.safety.memory import memory_file
+    from generator.safety.scan import PageCheck
+
+    memory = memory_file(catalog.root, "site")
+    return PageCheck(folder, [theme_overrides(catalog.root)], engine, memory)
 
 
 def _write_texts(site_dir: Path, texts: dict[str, str]) -> None:
@@ -147,14 +151,11 @@ def _texts(catalog: Catalog, extra: dict[str, Callable[[Catalog], str]]) -> dict
 def _run(run: tuple[str, Any]) -> tuple[dict[str, Verdict], dict[str, str]] | None:
     kind, args = run
     if kind == "prescan":
-        from generator.safety.memory import memory_file
         from generator.safety.scan import prescan
 
-        site_dir, done, engine, extra = args
-        catalog = shared()["catalog"]
-        texts = _texts(catalog, extra)
-        overrides, memory = theme_overrides(catalog.root), memory_file(catalog.root, "site")
-        return prescan(site_dir, done, theme_dirs=[overrides], engine=engine, memory=memory), texts
+        check, done, extra = args
+        texts = _texts(shared()["catalog"], extra)
+        return prescan(check, done), texts
     engine, config, site_dir, env, done = args
     try:
         run_engine(shared()["catalog"], engine, config, site_dir, env)

@@ -184,8 +184,8 @@ def _write(index: int) -> tuple[list[list[Any]], Records, tuple[str, Verdict | N
         del entries[start:]  # the parent appends them (also when this runs in the parent)
     check: PageCheck | None = job["check"]
     rel = page.file.dest_uri
-    digest = check(rel, Path(page.file.abs_dest_path).read_bytes()) if check else None
-    return added, records, (rel, digest)
+    verdict = check(rel, Path(page.file.abs_dest_path).read_bytes()) if check else None
+    return added, records, (rel, verdict)
 
 
 def _replay(records: Records) -> None:
@@ -212,14 +212,13 @@ def build(config: MkDocsConfig, helpers: Parallel | None = None) -> dict[str, Ve
     on every core; writes the same files. Returns the pages `helpers.check` passed, for
     scan_output(passed=...)."""
     from mkdocs import utils
-
-    helpers = helpers or Parallel()
     from mkdocs.commands.build import _build_extra_template, _build_theme_template
     from mkdocs.exceptions import Abort, BuildError
     from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
 
+    helpers = helpers or Parallel()
     log = logging.getLogger("mkdocs.commands.build")
     logger = logging.getLogger("mkdocs")
     warning_counter = utils.CountHandler()
@@ -270,12 +269,12 @@ def build(config: MkDocsConfig, helpers: Parallel | None = None) -> dict[str, Ve
         lists = _search_lists(config)
         job = {**job, "doc_files": doc_files, "nav": nav, "env": env}
         passed: dict[str, Verdict] = {}
-        for added, records, (rel, digest) in _map(_write, pages, job):
+        for added, records, (rel, verdict) in _map(_write, pages, job):
             for entries, new in zip(lists, added, strict=True):
                 entries.extend(new)
             _replay(records)
-            if digest is not None:
-                passed[rel] = digest
+            if verdict is not None:
+                passed[rel] = verdict
 
         log_level = config.validation.links.anchors
         for page in pages:

@@ -10,7 +10,7 @@ import pytest
 
 from generator.pool import cores
 from generator.resources import theme_overrides
-from generator.safety.scan import prescan, scan_output
+from generator.safety.scan import PageCheck, prescan, scan_output
 from tests.website.sitetools import build
 
 
@@ -21,7 +21,7 @@ def test_prescan_saves_only_pages_that_stay_as_scanned(repo_copy: Path) -> None:
     hostile = site / "smart/index.html"
     hostile.write_text(hostile.read_text().replace("</body>", "<script>alert(1)</script></body>"))
     threading.Timer(6.0, done.touch).start()  # the "engine" finishes after a while
-    passed = prescan(site, done, theme_dirs=overrides)
+    passed = prescan(PageCheck(site, overrides), done)
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
     assert "smart/index.html" not in passed  # a page with findings is never skipped
@@ -40,7 +40,7 @@ def test_prescan_saves_only_pages_that_stay_as_scanned(repo_copy: Path) -> None:
 def test_prescan_stops_at_once_when_the_engine_is_done(tmp_path: Path) -> None:
     (tmp_path / "done").touch()
     (tmp_path / "page.html").write_text("<p>hi</p>")
-    assert prescan(tmp_path, tmp_path / "done") == {}
+    assert prescan(PageCheck(tmp_path), tmp_path / "done") == {}
 
 
 def test_a_small_site_on_one_core_is_mostly_prescanned_while_the_engine_writes_it(
