@@ -21,6 +21,7 @@ from generator.resources import theme_overrides
 
 if TYPE_CHECKING:
     from generator.safety.scan import Verdict
+    from generator.website.ahead import Ahead
 
 Progress = Callable[[int, int, str], None]
 BOOK_NICE = 10  # the book's background process yields to the site and the worksheets
@@ -52,8 +53,10 @@ def build_into(
     staging: Path,
     progress: Progress | None,
     book_progress: Progress | None = None,
+    started: Ahead | None = None,
 ) -> None:
-    """Everything a build writes, into `staging` (a fresh folder beside site/)."""
+    """Everything a build writes, into `staging` (a fresh folder beside site/); `started`: see
+    website/ahead.py."""
     from generator.website.build import build_site
 
     build_dir = settings.root / "build"
@@ -76,7 +79,9 @@ def build_into(
         # catalog.json, and the returns template the worksheets page links, are made beside
         # the engine (by the prescan's worker, before pages appear) and written after it
         extra = {"catalog.json": catalog_to_json, RETURNS_TEMPLATE: returns_template}
-        passed = build_site(catalog, build_dir, staging, settings.engine, offline_site, True, extra)
+        passed = build_site(
+            catalog, build_dir, staging, settings.engine, offline_site, True, extra, started
+        )
         _render_worksheets(catalog, settings, staging, progress)
         books = book.result() if book is not None else []
         for n, path in enumerate(books, 1):
@@ -152,8 +157,10 @@ def build(
     settings: BuildSettings,
     progress: Progress | None = None,
     book_progress: Progress | None = None,
+    started: Ahead | None = None,
 ) -> Path:
-    """Build the site and worksheets; on any failure the previous site/ stays as it was."""
+    """Build the site and worksheets; on any failure the previous site/ stays as it was.
+    `started`: the key of this build's inputs, and Zensical started ahead (website/ahead.py)."""
     if settings.papers:  # --paper replaces organization.yml's sizes for links and PDFs alike
         organization = dataclasses.replace(catalog.organization, paper=settings.papers)
         catalog = dataclasses.replace(catalog, organization=organization)
@@ -162,5 +169,5 @@ def build(
         catalog = dataclasses.replace(catalog, organization=organization)
     check_replaceable(settings.site_dir, settings.root)
     with staged_folder(settings.site_dir, settings.root) as staging:
-        build_into(catalog, settings, staging, progress, book_progress)
+        build_into(catalog, settings, staging, progress, book_progress, started)
     return settings.site_dir

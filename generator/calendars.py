@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import zoneinfo
 from pathlib import Path
 
 from icalendar import Calendar, Event, vRecur
 
 from generator.catalog.model import Catalog
-from generator.dates import Duration
+from generator.dates import Duration, epoch_from_environment
 from generator.pdf.render import Pair, review_dates
 from generator.problems import HandbookError
 from generator.report.read import pair_id
@@ -52,10 +51,7 @@ def recurrence(cadence: Duration) -> dict[str, str | int]:
 
 def stamp() -> dt.datetime:
     """DTSTAMP: SOURCE_DATE_EPOCH when set (reproducible files), else now; UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return epoch_from_environment() or dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def uid(owner: str, key: str) -> str:

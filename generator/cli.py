@@ -101,10 +101,10 @@ def validate(root: Path, fmt: str) -> None:
         sys.exit(1)
 
 
-def require_catalog(root: Path, *, cache: bool = False) -> Catalog:
-    """The valid Catalog, or ContentInvalid after printing the problems (`cache`: see
-    generator/validate/cache.py)."""
-    outcome = check_repository(root, cache=cache)
+def require_catalog(root: Path, *, cache: bool = False, digest: bytes | None = None) -> Catalog:
+    """The valid Catalog, or ContentInvalid after printing the problems (`cache`, `digest`: see
+    check_repository)."""
+    outcome = check_repository(root, cache=cache, digest=digest)
     if outcome.problems:  # the problems, then one summary line (ContentInvalid's or none)
         report = REPORTER_BY_NAME["text"](outcome.problems).splitlines()
         click.echo("\n".join(report[:-1] if not outcome.ok else report), err=True)
@@ -223,8 +223,9 @@ def build(
     """
     from generator.build import BuildSettings
     from generator.build import build as run_build
+    from generator.validate.check import validation_digest
+    from generator.website.ahead import started_ahead, tree_key
 
-    catalog = require_catalog(root, cache=True)
     settings = BuildSettings(
         root=root.resolve(),
         site_dir=(site_dir or root / "site").resolve(),
@@ -234,12 +235,15 @@ def build(
         engine=engine,
         offline=not (no_pdf or no_offline),
     )
-    bar, book_bar = ProgressBar("Worksheets"), ProgressBar("Book")
-    try:
-        out = run_build(catalog, settings, progress=bar, book_progress=book_bar)
-    finally:
-        bar.close()
-        book_bar.close()
+    inputs = validation_digest(root)  # unchanged inputs: Zensical starts now (ahead.py)
+    with started_ahead(root, engine, tree_key(inputs, settings)) as started:
+        catalog = require_catalog(root, cache=True, digest=inputs)
+        bar, book_bar = ProgressBar("Worksheets"), ProgressBar("Book")
+        try:
+            out = run_build(catalog, settings, bar, book_bar, started)
+        finally:
+            bar.close()
+            book_bar.close()
     click.echo(f"Built {len(catalog.goals)} goals into {out}")
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
+import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 _DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?\Z")
 
@@ -24,6 +27,30 @@ _MONTH_DAYS = _YEAR_DAYS / 12
 _PARTS = 4800  # a day in 4800ths: the mean year and month are whole numbers of them
 _YEAR_PARTS, _MONTH_PARTS = int(_YEAR_DAYS * _PARTS), int(_MONTH_DAYS * _PARTS)
 assert _YEAR_PARTS == _YEAR_DAYS * _PARTS and _MONTH_PARTS == _MONTH_DAYS * _PARTS
+
+
+def source_date_epoch(root: Path) -> str:
+    """The build's date in seconds: SOURCE_DATE_EPOCH if set, else the last commit's time, else
+    0, so that the same input gives the same output."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "0"
+    except (OSError, subprocess.SubprocessError):
+        return "0"
+
+
+def epoch_from_environment() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH as a UTC time, when set to whole seconds (reproducible files)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
 
 
 class DateRangeError(ValueError):

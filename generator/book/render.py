@@ -19,11 +19,11 @@ from generator.book.pages import anchor_pages, filled_share, number_pages
 from generator.book.paper import LAYOUT_PAPER, page_css, refit
 from generator.book.plan import Book, plan_book
 from generator.catalog.model import Catalog
+from generator.dates import source_date_epoch
 from generator.outputs import book_path
 from generator.pdf.render import Job, Renderer, css_string, without_gc, write_cached
 from generator.problems import BuildFailed
 from generator.templating import render_bounded, template_environment
-from generator.website.build import source_date_epoch
 
 TEMPLATES = Path(__file__).parent / "templates"
 BOOK_CSS = Path(__file__).parent / "assets" / "book.css"

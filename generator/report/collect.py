@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator.atomic import check_replaceable, staged_folder
 from generator.catalog.model import Catalog
+from generator.dates import epoch_from_environment
 from generator.files import read_regular_file, utf8_position
 from generator.problems import HandbookError
 from generator.report.fields import Spec, field_specs
@@ -39,10 +40,8 @@ class Outcome:
 
 def report_date() -> dt.date:
     """SOURCE_DATE_EPOCH's day when set (reproducible reports), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
+    epoch = epoch_from_environment()
+    return epoch.date() if epoch else dt.date.today()
 
 
 def read_typed_csv(path: Path, specs: dict[str, Spec]) -> list[Sheet | Unreadable]:

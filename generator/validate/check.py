@@ -32,8 +32,20 @@ class Outcome:
         return not any(p.is_error for p in self.problems)
 
 
+def validation_digest(root: Path, *, build: bool = True, language: str | None = None) -> bytes:
+    """The digest of everything validating `root` with these options reads (remembered.py)."""
+    from generator.validate import remembered
+
+    return remembered.inputs_digest(root, f"build={build} language={language}")
+
+
 def check_repository(
-    root: Path, *, build: bool = True, language: str | None = None, cache: bool = False
+    root: Path,
+    *,
+    build: bool = True,
+    language: str | None = None,
+    cache: bool = False,
+    digest: bytes | None = None,
 ) -> Outcome:
     """Every problem of the catalog at `root`, and the Catalog when there are no errors.
 
@@ -42,13 +54,14 @@ def check_repository(
     would publish it, e.g. `handbook diff` for every translation). With `cache`, documents an
     earlier run found schema-valid are not checked again (see cache.py), and when nothing
     validation reads has changed, the last valid outcome is read back (see remembered.py;
-    .cache/ is written).
+    .cache/ is written); `digest`: validation_digest(root, ...) with the same options, when
+    the caller took it already.
     """
     if not cache:
         return _check(root, build, language, cache)
     from generator.validate import remembered
 
-    digest = remembered.inputs_digest(root, f"build={build} language={language}")
+    digest = digest or validation_digest(root, build=build, language=language)
     outcome = remembered.recall(root, digest)
     if outcome is None:
         outcome = _check(root, build, language, cache)

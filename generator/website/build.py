@@ -3,43 +3,28 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateError
 
 from generator.catalog.model import Catalog
-from generator.pool import pool_list, shared
+from generator.pool import in_background, pool_list, shared
 from generator.problems import BuildFailed
 from generator.resources import theme_overrides
-from generator.website import engines, mkdocs_parallel
-from generator.website.engines import DEFAULT_ENGINE
-from generator.website.generate import generate_docs
+from generator.website import ahead, engines, mkdocs_parallel
+from generator.website.engines import DEFAULT_ENGINE, engine_environment
+from generator.website.generate import Generated, generate_docs
 from generator.website.mkdocs_parallel import Parallel
 
 if TYPE_CHECKING:
     from generator.safety.scan import PageCheck, Verdict
-
-
-def source_date_epoch(root: Path) -> str:
-    """SOURCE_DATE_EPOCH if set, else the last commit's time, else 0: builds are reproducible."""
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        return os.environ["SOURCE_DATE_EPOCH"]
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-        return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "0"
-    except (OSError, subprocess.SubprocessError):
-        return "0"
+    from generator.website.ahead import Ahead
 
 
 @contextmanager
@@ -57,13 +42,22 @@ def _env(values: dict[str, str]) -> Iterator[None]:
 
 
 def generate_tree(
-    catalog: Catalog, build_dir: Path, directory_urls: bool = True, engine: str = "mkdocs"
-) -> Path:
-    """generate_docs for `engine`, a template failure reported as a build failure; the config."""
+    catalog: Catalog,
+    build_dir: Path,
+    directory_urls: bool = True,
+    engine: str = "mkdocs",
+    key: str | None = None,
+) -> Generated:
+    """generate_docs for `engine`, a template failure reported as a build failure; `key`: what
+    the tree is generated from, recorded once it is complete (see ahead.py)."""
+    ahead.forget(build_dir)
     try:
-        return generate_docs(catalog, build_dir, directory_urls, engine == "zensical").config_path
+        generated = generate_docs(catalog, build_dir, directory_urls, engine == "zensical")
     except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
         raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
+    if key is not None:
+        ahead.record(build_dir, key)
+    return generated
 
 
 Run = tuple[str, Path, Path, dict[str, str]]  # engine, config, site folder, environment
@@ -81,6 +75,7 @@ def build_site(
     offline_site: Path | None = None,
     prescan: bool = False,
     extra_files: ExtraFiles | None = None,
+    started: Ahead | None = None,
 ) -> dict[str, Verdict]:
     """Generate the docs tree into build_dir and build it with `engine` into site_dir.
 
@@ -89,17 +84,24 @@ def build_site(
     site of PARALLEL_MIN_PAGES or more is built by MkDocs on every core, its workers scanning
     the pages they write when `prescan` is set. Else, with `prescan`, the second core makes
     the `extra_files` texts (while the engine is still loading) and then scans the pages as
-    the engine writes them. Returns the verdicts on the pages scanned ahead, for
+    the engine writes them. Zensical runs as a subprocess; `started` may hold one already
+    running on this tree (see ahead.py). Returns the verdicts on the pages scanned ahead, for
     refuse_unsafe_output(passed=...). The extra files are written into site_dir after the
     engine (which empties the folder first).
     """
     done = build_dir / ENGINE_DONE
     done.unlink(missing_ok=True)
-    config = generate_tree(catalog, build_dir, engine=engine)
+    generated = generate_tree(
+        catalog, build_dir, engine=engine, key=started.key if started else None
+    )
+    config = generated.config_path
     extra = dict(extra_files or {})
+    if engine == "zensical":
+        site = _SiteRun(config, site_dir, started, generated.unchanged)
+        return _zensical_site(catalog, site, done, offline_site, prescan, extra)
     # Forked workers only from a single thread (the preview server's threads could hold locks).
     alone = offline_site is None and threading.active_count() == 1
-    if alone and engine == "mkdocs" and mkdocs_parallel.worth_it(config):
+    if alone and mkdocs_parallel.worth_it(config):
         check = _page_check(catalog, site_dir, engine) if prescan else None  # in the workers
         helpers = Parallel(check, catalog.root / TEMPLATES_CACHE)
         passed = run_engine(catalog, engine, config, site_dir, parallel=helpers)
@@ -107,24 +109,81 @@ def build_site(
         return passed
     runs: list[tuple[str, Any]] = [("engine", (engine, config, site_dir, {}, done))]
     if offline_site is not None:
-        from generator.website.offline import OFFLINE_ENV, check_offline_site
+        from generator.website.offline import OFFLINE_ENV
 
-        offline = generate_tree(catalog, build_dir / "offline", directory_urls=False, engine=engine)
+        offline = _offline_tree(catalog, build_dir, engine)
         runs.append(("engine", (engine, offline, offline_site, OFFLINE_ENV, None)))
     if prescan and offline_site is None:
-        # Zensical writes into its own folder first (moved into site_dir at its end): the
-        # prescan reads it there; the paths within are the same. Zensical runs on about one
-        # core (user + sys about its wall time at 1,000 goals): the second is free.
-        written = site_dir if engine == "mkdocs" else engines.zensical_output(config)
-        runs.append(("prescan", (_page_check(catalog, written, engine), done, extra)))
+        runs.append(("prescan", (_page_check(catalog, site_dir, engine), done, extra)))
     results = pool_list(_run, runs, min_parallel=2, shared={"catalog": catalog})
     done.unlink(missing_ok=True)
     if offline_site is not None:
+        from generator.website.offline import check_offline_site
+
         check_offline_site(offline_site, engine)
     made = next((r for r in results if r is not None), None)  # the prescan's, when it ran
     passed, texts = made if made is not None else ({}, _texts(catalog, extra))
     _write_texts(site_dir, texts)
     return passed
+
+
+@dataclass(frozen=True)
+class _SiteRun:
+    """The site's Zensical run: its config and folder, and a run started ahead, if any."""
+
+    config: Path
+    site_dir: Path
+    started: Ahead | None
+    unchanged: bool  # the generation wrote nothing: a run started ahead may stand
+
+
+def _zensical_site(
+    catalog: Catalog,
+    site: _SiteRun,
+    done: Path,
+    offline_site: Path | None,
+    prescan: bool,
+    extra: dict[str, Callable[[Catalog], str]],
+) -> dict[str, Verdict]:
+    """Zensical on the site (and the offline copy's tree) as subprocesses, while this process
+    waits; with `prescan` a forked child makes the texts and scans the pages as Zensical writes
+    them into its own folder (moved into site_dir at its end: the paths within are the same).
+    Zensical runs on about one core (user + sys about its wall time at 1,000 goals)."""
+    env = engine_environment(catalog.root)
+    with ExitStack() as stack:
+        taken = site.started.take(site.config, env, site.unchanged) if site.started else None
+        runs = [(taken or engines.ZensicalRun(site.config, env), site.site_dir)]
+        stack.callback(runs[0][0].cancel)
+        if offline_site is not None:
+            from generator.website.offline import OFFLINE_ENV
+
+            offline = _offline_tree(catalog, site.config.parent, "zensical")
+            runs.append((engines.ZensicalRun(offline, {**env, **OFFLINE_ENV}), offline_site))
+            stack.callback(runs[1][0].cancel)
+        background = None
+        if prescan and offline_site is None:
+            check = _page_check(catalog, engines.zensical_output(site.config), "zensical")
+            job = partial(_prescan, check, done, extra, catalog)
+            background = stack.enter_context(in_background(job))
+        try:
+            for run, folder in runs:
+                run.finish(folder)
+        finally:
+            done.touch()
+        passed, texts = background.result() if background else ({}, _texts(catalog, extra))
+    done.unlink(missing_ok=True)
+    if offline_site is not None:
+        from generator.website.offline import check_offline_site
+
+        check_offline_site(offline_site, "zensical")
+    _write_texts(site.site_dir, texts)
+    return passed
+
+
+def _offline_tree(catalog: Catalog, build_dir: Path, engine: str) -> Path:
+    """The offline copy's tree (build/offline/), for file:// links; its config."""
+    offline = generate_tree(catalog, build_dir / "offline", directory_urls=False, engine=engine)
+    return offline.config_path
 
 
 def _page_check(catalog: Catalog, folder: Path, engine: str) -> PageCheck:
@@ -148,14 +207,21 @@ def _texts(catalog: Catalog, extra: dict[str, Callable[[Catalog], str]]) -> dict
     return {name: make(catalog) for name, make in extra.items()}
 
 
+def _prescan(
+    check: PageCheck, done: Path, extra: dict[str, Callable[[Catalog], str]], catalog: Catalog
+) -> tuple[dict[str, Verdict], dict[str, str]]:
+    """The texts, then the pages as the engine writes them (scan.prescan)."""
+    from generator.safety.scan import prescan
+
+    texts = _texts(catalog, extra)
+    return prescan(check, done), texts
+
+
 def _run(run: tuple[str, Any]) -> tuple[dict[str, Verdict], dict[str, str]] | None:
     kind, args = run
     if kind == "prescan":
-        from generator.safety.scan import prescan
-
         check, done, extra = args
-        texts = _texts(shared()["catalog"], extra)
-        return prescan(check, done), texts
+        return _prescan(check, done, extra, shared()["catalog"])
     engine, config, site_dir, env, done = args
     try:
         run_engine(shared()["catalog"], engine, config, site_dir, env)
@@ -176,5 +242,5 @@ def run_engine(
     """The engine on a generated config, with reproducible dates and extra environment;
     with `parallel` it may fork workers (this process is no pool worker). Returns the pages
     they scanned and passed."""
-    with _env({"SOURCE_DATE_EPOCH": source_date_epoch(catalog.root), **(env or {})}):
+    with _env(engine_environment(catalog.root, env)):
         return engines.build(engine, config_path, site_dir, parallel)

@@ -13,16 +13,21 @@ scans and publishes that folder the same way. `build(engine, config_path, site_d
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import shutil
+import signal
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
 
+from generator.dates import source_date_epoch
 from generator.problems import BuildFailed
 from generator.website import mkdocs_parallel
 from generator.website.mkdocs_parallel import Parallel
@@ -82,6 +87,11 @@ def build_mkdocs(
     return passed
 
 
+def engine_environment(root: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """What an engine run adds to the environment: reproducible dates, and `extra`."""
+    return {"SOURCE_DATE_EPOCH": source_date_epoch(root), **(extra or {})}
+
+
 def zensical_command() -> Path:
     """The `zensical` script installed beside this Python (the project's environment)."""
     script = Path(sys.executable).parent / "zensical"
@@ -116,32 +126,65 @@ def zensical_output(config_path: Path) -> Path:
     return config_path.parent / _ZENSICAL_SITE
 
 
+class ZensicalRun:
+    """`zensical build --strict` on a copy of the config, started in the background with the
+    extra environment `env`; `finish` waits for it and moves its output into site_dir, `cancel`
+    stops it. Its output goes to a file, so a chatty run never blocks on a full pipe."""
+
+    def __init__(self, config_path: Path, env: Mapping[str, str]) -> None:
+        command = zensical_command()
+        config = _zensical_config(config_path)
+        self.env = dict(env)
+        self.built = zensical_output(config_path)
+        shutil.rmtree(self.built, ignore_errors=True)
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115  (closed by finish or cancel)
+        self.process = subprocess.Popen(
+            [str(command), "build", "--strict", "-f", str(config)],
+            cwd=config.parent,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **self.env},
+            start_new_session=True,  # its own process group: cancel stops all it started
+        )
+
+    def finish(self, site_dir: Path) -> None:
+        """Wait for the run; its output moved into site_dir, or BuildFailed with its words."""
+        try:
+            code = self.process.wait(timeout=ZENSICAL_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            raise BuildFailed(f"Zensical did not finish within {ZENSICAL_TIMEOUT} s") from None
+        with self._log:
+            self._log.seek(0)
+            output = self._log.read().decode("utf-8", "replace").strip()
+        if code != 0 or not (self.built / "index.html").is_file():
+            raise BuildFailed(f"Zensical could not build the site:\n  {output}")
+        _empty(site_dir)  # like MkDocs, the engine owns site_dir: nothing stale stays
+        for child in sorted(self.built.iterdir()):
+            shutil.move(str(child), str(site_dir / child.name))
+        self.built.rmdir()
+
+    def cancel(self) -> None:
+        """Stop the run if it still goes on, and drop what it wrote."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self._log.close()
+        shutil.rmtree(self.built, ignore_errors=True)
+
+
 def build_zensical(
     config_path: Path, site_dir: Path, parallel: Parallel | None = None
 ) -> dict[str, Verdict]:
-    """`zensical build --strict` on a copy of the config, then its output moved into site_dir
+    """`zensical build --strict` (see ZensicalRun) in this process's environment, waited for
     (Zensical runs its own threads: `parallel` changes nothing; nothing is scanned ahead)."""
-    command = zensical_command()
-    config = _zensical_config(config_path)
-    built = zensical_output(config_path)
-    shutil.rmtree(built, ignore_errors=True)
+    run = ZensicalRun(config_path, {})
     try:
-        result = subprocess.run(
-            [str(command), "build", "--strict", "-f", str(config)],
-            cwd=config.parent,
-            capture_output=True,
-            text=True,
-            timeout=ZENSICAL_TIMEOUT,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise BuildFailed(f"Zensical did not finish within {ZENSICAL_TIMEOUT} s") from exc
-    if result.returncode != 0 or not (built / "index.html").is_file():
-        output = (result.stdout + result.stderr).strip()
-        raise BuildFailed(f"Zensical could not build the site:\n  {output}")
-    _empty(site_dir)  # like MkDocs, the engine owns site_dir: nothing stale stays
-    for child in sorted(built.iterdir()):
-        shutil.move(str(child), str(site_dir / child.name))
-    built.rmdir()
+        run.finish(site_dir)
+    finally:
+        run.cancel()
     return {}
 
 

@@ -47,8 +47,8 @@ def build_offline_site(
     catalog: Catalog, build_dir: Path, site_dir: Path, engine: str = "mkdocs"
 ) -> None:
     """The site for file:// into site_dir, generated in build_dir (e.g. build/offline/)."""
-    config_path = generate_tree(catalog, build_dir, directory_urls=False, engine=engine)
-    run_engine(catalog, engine, config_path, site_dir, OFFLINE_ENV)
+    generated = generate_tree(catalog, build_dir, directory_urls=False, engine=engine)
+    run_engine(catalog, engine, generated.config_path, site_dir, OFFLINE_ENV)
     check_offline_site(site_dir, engine)
 
 
@@ -75,7 +75,7 @@ def pack_offline_zip(
     Only what the scan passed is zipped. Returns the verdicts on the PDFs: the site holds the
     same files."""
     from generator.build import refuse_unsafe_output
-    from generator.website.build import source_date_epoch
+    from generator.dates import source_date_epoch
 
     for file in sorted([*staging.rglob("*.pdf"), staging / RETURNS_TEMPLATE]):  # work offline too
         (site / file.relative_to(staging)).parent.mkdir(parents=True, exist_ok=True)

@@ -59,7 +59,7 @@ def build_both(
 ) -> list[str]:
     """Plain `mkdocs build` and build_mkdocs(parallel=helpers) of the same tree into plain/ and
     parallel/ write the same files, byte for byte; returns the worker pools started."""
-    config = generate_tree(catalog, tmp_path / "build", directory_urls=directory_urls)
+    config = generate_tree(catalog, tmp_path / "build", directory_urls=directory_urls).config_path
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SOURCE_DATE_EPOCH", "1700000000")
         if not directory_urls:  # the offline copy's tree: Material's offline plugin runs too
@@ -98,7 +98,7 @@ def test_on_one_core_the_same_steps_run_in_process(
 def test_smaller_sites_than_the_default_keep_mkdocs_own_build(
     default_catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = generate_tree(default_catalog, tmp_path / "build")
+    config = generate_tree(default_catalog, tmp_path / "build").config_path
     assert mkdocs_parallel.worth_it(config)  # 16 goals, 25 pages: on both cores
     pages = sum(1 for _ in (config.parent / "docs").rglob("*.md"))
     monkeypatch.setattr(mkdocs_parallel, "PARALLEL_MIN_PAGES", pages + 1)
@@ -136,7 +136,7 @@ def test_compiled_templates_kept_between_builds_write_the_same_bytes(
 def test_only_known_plugins_are_built_in_parallel(
     default_catalog: Catalog, tmp_path: Path, addition: str, known: bool
 ) -> None:
-    config = generate_tree(default_catalog, tmp_path / "build")
+    config = generate_tree(default_catalog, tmp_path / "build").config_path
     (config.parent / "hook.py").write_text(
         "def on_page_markdown(markdown, **kwargs):\n    return markdown\n"
     )
