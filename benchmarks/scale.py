@@ -19,28 +19,18 @@ build and the workers it waited for); the site size is what would be published.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.synthetic import REPO, synthetic_catalog, time_command
+from benchmarks.synthetic import REPO, run_command, synthetic_catalog, time_command
 
 BIN = Path(sys.executable).parent
-# Runs the command as a child and prints the children's peak RSS (KiB on Linux) as JSON.
-_MEASURED = (
-    "import json, resource, subprocess, sys\n"
-    "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "out = (r.stdout + r.stderr)[-3000:]\n"
-    "print(json.dumps({'rc': r.returncode, 'peak_kib': peak, 'out': out}))\n"
-)
 
 
 @dataclass(frozen=True)
@@ -65,26 +55,21 @@ def _size(folder: Path) -> int:
 def measure(root: Path, goals: int, engine: str) -> Figures:
     """Build the catalog at root once, as a fresh process, and read the figures off its site."""
     cmd = [str(BIN / "handbook"), "build", "--no-pdf", "--engine", engine, "--root", str(root)]
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", _MEASURED, *cmd], capture_output=True, text=True, check=True
-    )
-    seconds = time.perf_counter() - start
+    run = run_command(cmd)
     settle(root)
-    result = json.loads(done.stdout)
-    if result["rc"] != 0:
-        raise SystemExit(f"build of {goals} goals failed:\n{result['out']}")
+    if run.returncode != 0:
+        raise SystemExit(f"build of {goals} goals failed:\n{run.output[-3000:]}")
     site = root / "site"
     pages = list(site.rglob("index.html"))
     search = [site / "search/search_index.json", site / "search.json"]
     return Figures(
         goals=goals,
-        seconds=seconds,
+        seconds=run.seconds,
         pages=len(pages),
         page_bytes=sum(p.stat().st_size for p in pages) / len(pages),
         site_bytes=_size(site),
         search_bytes=sum(p.stat().st_size for p in search if p.is_file()),
-        peak_mib=result["peak_kib"] / 1024,
+        peak_mib=run.peak_kib / 1024,
     )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import statistics
 import subprocess
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,13 +44,36 @@ def synthetic_catalog(dest: Path, goals: int, source: Path = REPO) -> Path:
     return dest
 
 
+@dataclass(frozen=True)
+class Run:
+    """One command run as a fresh process: its wall time, exit code, peak memory and output."""
+
+    seconds: float
+    returncode: int
+    peak_kib: int  # the largest RSS of the process or any child it waited for (KiB on Linux)
+    output: str  # stdout and stderr, interleaved
+
+
+def run_command(cmd: list[str], cwd: Path | None = None) -> Run:
+    """Run `cmd` and reap it with wait4, which gives its own resource usage: no wrapper process
+    stands between the clock and the command (a wrapper's start-up would count against it)."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        output = out.read().decode("utf-8", "replace")
+    return Run(seconds, process.returncode, usage.ru_maxrss, output)
+
+
 def time_command(cmd: list[str], cwd: Path, repeat: int) -> float:
     """Median wall time of a command run as a fresh process; exits on failure."""
     runs = []
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
-        runs.append(time.perf_counter() - start)
-        if result.returncode != 0:
-            raise SystemExit(f"{cmd} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        run = run_command(cmd, cwd)
+        runs.append(run.seconds)
+        if run.returncode != 0:
+            raise SystemExit(f"{cmd} failed:\n{run.output[-4000:]}")
     return statistics.median(runs)

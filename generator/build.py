@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.atomic import check_replaceable, staged_folder
-from generator.catalog.model import Catalog
-from generator.export import catalog_to_json
 from generator.outputs import OFFLINE_ZIP, RETURNS_TEMPLATE
 from generator.pool import in_background
 from generator.problems import BuildFailed
 from generator.resources import theme_overrides
 
 if TYPE_CHECKING:
+    from generator.catalog.model import Catalog
     from generator.safety.scan import Verdict
     from generator.website.ahead import Ahead
 
@@ -57,6 +56,7 @@ def build_into(
 ) -> None:
     """Everything a build writes, into `staging` (a fresh folder beside site/); `started`: see
     website/ahead.py."""
+    from generator.export import catalog_to_json
     from generator.website.build import build_site
 
     build_dir = settings.root / "build"

@@ -5,17 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from generator import __version__
-from generator.catalog.model import Catalog
 from generator.outputs import PAPERS
-from generator.pdf.shards import Shard
 from generator.problems import ContentInvalid, HandbookError, environment_error
-from generator.validate.check import check_repository
 from generator.validate.report import REPORTER_BY_NAME
+
+if TYPE_CHECKING:  # the commands import what they run: `handbook build` starts sooner
+    from generator.catalog.model import Catalog
+    from generator.pdf.shards import Shard
 
 
 class HandbookGroup(click.Group):
@@ -93,6 +94,8 @@ def validate(root: Path, fmt: str) -> None:
 
     Reports all problems at once. Exit 0 when valid (warnings allowed), 1 when any error.
     """
+    from generator.validate.check import check_repository
+
     outcome = check_repository(root, build=False)
     output = REPORTER_BY_NAME[fmt](outcome.problems)
     if output:
@@ -104,6 +107,8 @@ def validate(root: Path, fmt: str) -> None:
 def require_catalog(root: Path, *, cache: bool = False, digest: bytes | None = None) -> Catalog:
     """The valid Catalog, or ContentInvalid after printing the problems (`cache`, `digest`: see
     check_repository)."""
+    from generator.validate.check import check_repository
+
     outcome = check_repository(root, cache=cache, digest=digest)
     if outcome.problems:  # the problems, then one summary line (ContentInvalid's or none)
         report = REPORTER_BY_NAME["text"](outcome.problems).splitlines()
@@ -154,6 +159,8 @@ def _shard_callback(
     if value is None:
         return None
     try:
+        from generator.pdf.shards import Shard
+
         return Shard.parse(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
@@ -223,7 +230,7 @@ def build(
     """
     from generator.build import BuildSettings
     from generator.build import build as run_build
-    from generator.validate.check import validation_digest
+    from generator.validate.remembered import validation_digest
     from generator.website.ahead import started_ahead, tree_key
 
     settings = BuildSettings(

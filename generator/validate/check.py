@@ -32,13 +32,6 @@ class Outcome:
         return not any(p.is_error for p in self.problems)
 
 
-def validation_digest(root: Path, *, build: bool = True, language: str | None = None) -> bytes:
-    """The digest of everything validating `root` with these options reads (remembered.py)."""
-    from generator.validate import remembered
-
-    return remembered.inputs_digest(root, f"build={build} language={language}")
-
-
 def check_repository(
     root: Path,
     *,
@@ -61,7 +54,7 @@ def check_repository(
         return _check(root, build, language, cache)
     from generator.validate import remembered
 
-    digest = digest or validation_digest(root, build=build, language=language)
+    digest = digest or remembered.validation_digest(root, build=build, language=language)
     outcome = remembered.recall(root, digest)
     if outcome is None:
         outcome = _check(root, build, language, cache)

@@ -74,6 +74,11 @@ def inputs_digest(root: Path, options: str) -> bytes:
     return digest.digest()
 
 
+def validation_digest(root: Path, *, build: bool = True, language: str | None = None) -> bytes:
+    """The digest of what check_repository(root, build=..., language=...) reads."""
+    return inputs_digest(root, f"build={build} language={language}")
+
+
 def recall(root: Path, digest: bytes) -> Outcome | None:
     """The outcome remembered under `digest`, or None (none, another digest, unreadable)."""
     try:

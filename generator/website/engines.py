@@ -29,11 +29,10 @@ import yaml
 
 from generator.dates import source_date_epoch
 from generator.problems import BuildFailed
-from generator.website import mkdocs_parallel
-from generator.website.mkdocs_parallel import Parallel
 
 if TYPE_CHECKING:
     from generator.safety.scan import Verdict
+    from generator.website.mkdocs_parallel import Parallel
 
 ENGINES = ("mkdocs", "zensical")
 DEFAULT_ENGINE = "mkdocs"
@@ -65,6 +64,8 @@ def build_mkdocs(
     pages the workers scanned and passed (see mkdocs_parallel.Parallel)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+
+    from generator.website import mkdocs_parallel
 
     collector = _Collector()
     mkdocs_logger = logging.getLogger("mkdocs")

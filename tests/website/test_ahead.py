@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from generator.build import BuildSettings
 from generator.cli import main
-from generator.validate.check import validation_digest
+from generator.validate.remembered import validation_digest
 from generator.website import ahead
 from generator.website.ahead import TREE_KEY, started_ahead, tree_key
 from generator.website.engines import ZensicalRun, engine_environment, zensical_output
