@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
@@ -15,6 +15,7 @@ from generator.atomic import check_replaceable, staged_folder
 from generator.outputs import OFFLINE_ZIP, RETURNS_TEMPLATE
 from generator.pool import in_background
 from generator.problems import BuildFailed
+from generator.progress import BuildProgress, Progress
 from generator.resources import theme_overrides
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from generator.safety.scan import Verdict
     from generator.website.ahead import Ahead
 
-Progress = Callable[[int, int, str], None]
 BOOK_NICE = 10  # the book's background process yields to the site and the worksheets
 
 
@@ -50,8 +50,7 @@ def build_into(
     catalog: Catalog,
     settings: BuildSettings,
     staging: Path,
-    progress: Progress | None,
-    book_progress: Progress | None = None,
+    progress: BuildProgress,
     started: Ahead | None = None,
 ) -> None:
     """Everything a build writes, into `staging` (a fresh folder beside site/); `started`: see
@@ -80,13 +79,21 @@ def build_into(
         # the engine (by the prescan's worker, before pages appear) and written after it
         extra = {"catalog.json": catalog_to_json, RETURNS_TEMPLATE: returns_template}
         passed = build_site(
-            catalog, build_dir, staging, settings.engine, offline_site, True, extra, started
+            catalog,
+            build_dir,
+            staging,
+            settings.engine,
+            offline_site,
+            True,
+            extra,
+            started,
+            progress.site,
         )
-        _render_worksheets(catalog, settings, staging, progress)
+        _render_worksheets(catalog, settings, staging, progress.worksheets)
         books = book.result() if book is not None else []
         for n, path in enumerate(books, 1):
-            if book_progress:
-                book_progress(n, len(books), path.name)
+            if progress.book:
+                progress.book(n, len(books), path.name)
         if offline_site is not None:
             from generator.website.offline import pack_offline_zip
 
@@ -155,8 +162,7 @@ def refuse_unsafe_output(
 def build(
     catalog: Catalog,
     settings: BuildSettings,
-    progress: Progress | None = None,
-    book_progress: Progress | None = None,
+    progress: BuildProgress | None = None,
     started: Ahead | None = None,
 ) -> Path:
     """Build the site and worksheets; on any failure the previous site/ stays as it was.
@@ -169,5 +175,5 @@ def build(
         catalog = dataclasses.replace(catalog, organization=organization)
     check_replaceable(settings.site_dir, settings.root)
     with staged_folder(settings.site_dir, settings.root) as staging:
-        build_into(catalog, settings, staging, progress, book_progress, started)
+        build_into(catalog, settings, staging, progress or BuildProgress(), started)
     return settings.site_dir

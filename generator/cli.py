@@ -144,6 +144,10 @@ class ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
+# `handbook build`'s bars, in the order of BuildProgress: the site's pages generated as
+# Markdown, rendered and written by MkDocs on every core, then the worksheets and the book.
+BUILD_BARS = ("Generating pages", "Rendering pages", "Writing pages", "Worksheets", "Book")
+
 engine_option = click.option(
     "--engine",
     type=click.Choice(["mkdocs", "zensical"]),
@@ -230,6 +234,7 @@ def build(
     """
     from generator.build import BuildSettings
     from generator.build import build as run_build
+    from generator.progress import BuildProgress, SiteProgress
     from generator.validate.remembered import validation_digest
     from generator.website.ahead import started_ahead, tree_key
 
@@ -245,12 +250,13 @@ def build(
     inputs = validation_digest(root)  # unchanged inputs: Zensical starts now (ahead.py)
     with started_ahead(root, engine, tree_key(inputs, settings)) as started:
         catalog = require_catalog(root, cache=True, digest=inputs)
-        bar, book_bar = ProgressBar("Worksheets"), ProgressBar("Book")
+        bars = [ProgressBar(label) for label in BUILD_BARS]
+        site = SiteProgress(*bars[:3])
         try:
-            out = run_build(catalog, settings, bar, book_bar, started)
+            out = run_build(catalog, settings, BuildProgress(site, *bars[3:]), started)
         finally:
-            bar.close()
-            book_bar.close()
+            for bar in bars:
+                bar.close()
     click.echo(f"Built {len(catalog.goals)} goals into {out}")
 
 

@@ -23,11 +23,11 @@ from generator.dates import source_date_epoch
 from generator.outputs import book_path
 from generator.pdf.render import Job, Renderer, css_string, without_gc, write_cached
 from generator.problems import BuildFailed
+from generator.progress import Progress
 from generator.templating import render_bounded, template_environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 BOOK_CSS = Path(__file__).parent / "assets" / "book.css"
-Progress = Callable[[int, int, str], None]
 # A last page whose text fills less than this share of its height is "near-empty": the book
 # is laid out again with the last chapter run on after the one before (see book.css, tight).
 NEAR_EMPTY = 0.2

@@ -40,12 +40,12 @@ from generator.pdf.slots import (
 )
 from generator.pool import pool_map, shared
 from generator.problems import BuildFailed
+from generator.progress import Progress
 from generator.safety.logo import catalog_logo
 from generator.templating import render_bounded, template_environment
 from generator.website.generate import _Context as _SiteContext
 
 TEMPLATES = Path(__file__).parent / "templates"
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from generator.pdf.render import (
     PAIR_SHEETS,
     Job,
     Pair,
-    Progress,
     Renderer,
     _items_for,
     pair_title,
@@ -30,6 +29,7 @@ from generator.pdf.render import (
 from generator.pdf.reuse import BookletParts
 from generator.pdf.shards import ManifestWriter, Shard
 from generator.problems import HandbookError
+from generator.progress import Progress
 from generator.safety.text import FORBIDDEN
 
 if TYPE_CHECKING:

@@ -16,6 +16,7 @@ from jinja2 import TemplateError
 from generator.catalog.model import Catalog
 from generator.pool import in_background, pool_list, shared
 from generator.problems import BuildFailed
+from generator.progress import Progress, SiteProgress
 from generator.resources import theme_overrides
 from generator.website import ahead, engines, mkdocs_parallel
 from generator.website.engines import DEFAULT_ENGINE, engine_environment
@@ -47,12 +48,15 @@ def generate_tree(
     directory_urls: bool = True,
     engine: str = "mkdocs",
     key: str | None = None,
+    progress: Progress | None = None,
 ) -> Generated:
     """generate_docs for `engine`, a template failure reported as a build failure; `key`: what
     the tree is generated from, recorded once it is complete (see ahead.py)."""
     ahead.forget(build_dir)
     try:
-        generated = generate_docs(catalog, build_dir, directory_urls, engine == "zensical")
+        generated = generate_docs(
+            catalog, build_dir, directory_urls, engine == "zensical", progress
+        )
     except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
         raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
     if key is not None:
@@ -76,6 +80,7 @@ def build_site(
     prescan: bool = False,
     extra_files: ExtraFiles | None = None,
     started: Ahead | None = None,
+    progress: SiteProgress | None = None,
 ) -> dict[str, Verdict]:
     """Generate the docs tree into build_dir and build it with `engine` into site_dir.
 
@@ -85,15 +90,16 @@ def build_site(
     the pages they write when `prescan` is set. Else, with `prescan`, the second core makes
     the `extra_files` texts (while the engine is still loading) and then scans the pages as
     the engine writes them. Zensical runs as a subprocess; `started` may hold one already
-    running on this tree (see ahead.py). Returns the verdicts on the pages scanned ahead, for
+    running on this tree (see ahead.py). `progress` reports the pages generated and, when MkDocs
+    builds on every core, rendered and written. Returns the verdicts on the pages scanned ahead, for
     refuse_unsafe_output(passed=...). The extra files are written into site_dir after the
     engine (which empties the folder first).
     """
     done = build_dir / ENGINE_DONE
     done.unlink(missing_ok=True)
-    generated = generate_tree(
-        catalog, build_dir, engine=engine, key=started.key if started else None
-    )
+    progress = progress or SiteProgress()
+    key = started.key if started else None
+    generated = generate_tree(catalog, build_dir, True, engine, key, progress.generated)
     config = generated.config_path
     extra = dict(extra_files or {})
     if engine == "zensical":
@@ -103,7 +109,7 @@ def build_site(
     alone = offline_site is None and threading.active_count() == 1
     if alone and mkdocs_parallel.worth_it(config):
         check = _page_check(catalog, site_dir, engine) if prescan else None  # in the workers
-        helpers = Parallel(check, catalog.root / TEMPLATES_CACHE)
+        helpers = Parallel(check, catalog.root / TEMPLATES_CACHE, progress)
         passed = run_engine(catalog, engine, config, site_dir, parallel=helpers)
         _write_texts(site_dir, _texts(catalog, extra))
         return passed

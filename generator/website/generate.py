@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import posixpath
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,8 @@ from generator.outputs import (
     book_path,
     worksheet_files,
 )
-from generator.pool import pool_list, shared
+from generator.pool import pool_map, shared
+from generator.progress import Progress
 from generator.resources import theme_overrides
 from generator.safety.logo import catalog_logo
 from generator.templating import OVERRIDES, render_bounded, template_environment
@@ -516,11 +518,15 @@ class Generated:
 
 
 def generate_docs(
-    catalog: Catalog, build_dir: Path, directory_urls: bool = True, source_links: bool = False
+    catalog: Catalog,
+    build_dir: Path,
+    directory_urls: bool = True,
+    source_links: bool = False,
+    progress: Progress | None = None,
 ) -> Generated:
     """Write build_dir/docs/ and build_dir/mkdocs.yml, rendering only pages whose inputs changed
     (see incremental.py). `source_links`: links relative to each page's source folder, as
-    Zensical reads raw HTML (see _link)."""
+    Zensical reads raw HTML (see _link). `progress`: each page rendered (of those to render)."""
     docs = build_dir / "docs"
     written: set[Path] = set()
     jobs = page_jobs(catalog, directory_urls, source_links)
@@ -528,9 +534,15 @@ def generate_docs(
     stale = [job for job in jobs if not manifest.fresh(job.page, job.key, docs / job.page)]
     context = {"renderer": _Renderer(catalog, directory_urls, source_links), "docs": docs}
     # Forked workers render and write; only page names and "changed" travel back.
-    results = pool_list(
+    results = []
+    pages = pool_map(
         _render_page, stale, min_parallel=PARALLEL_MIN_PAGES, shared=context, chunksize=16
     )
+    with closing(pages):
+        for n, (job, rewritten) in enumerate(zip(stale, pages, strict=True), 1):
+            results.append(rewritten)
+            if progress:
+                progress(n, len(stale), job.page)
     changed = [job.page for job, wrote in zip(stale, results, strict=True) if wrote]
     for job in jobs:
         written.add(docs / job.page)

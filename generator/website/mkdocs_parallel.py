@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.pool import pool_map, shared
 from generator.problems import BuildFailed
+from generator.progress import SiteProgress
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -201,10 +202,12 @@ class Parallel:
     scan.PageCheck). `templates`: a folder where Jinja keeps the theme's compiled templates
     between builds (compiling Material's templates costs 0.2 s on one core, before the page
     workers can start); Jinja checks each template's source before using what it kept.
+    `progress`: the pages rendered and written, as the parent receives them.
     """
 
     check: PageCheck | None = None
     templates: Path | None = None
+    progress: SiteProgress | None = None
 
 
 def build(config: MkDocsConfig, helpers: Parallel | None = None) -> dict[str, Verdict]:
@@ -255,9 +258,13 @@ def build(config: MkDocsConfig, helpers: Parallel | None = None) -> dict[str, Ve
         assert len(pages) == len(doc_files)
         job = {"config": config, "files": files, "pages": pages, "parent": os.getpid()}
         job["check"] = helpers.check
-        for page, (rendered, records) in zip(pages, _map(_render, pages, job), strict=True):
+        progress = helpers.progress or SiteProgress()
+        rendering = zip(pages, _map(_render, pages, job), strict=True)
+        for n, (page, (rendered, records)) in enumerate(rendering, 1):
             _install(page, rendered, files)
             _replay(records)
+            if progress.rendered:
+                progress.rendered(n, len(pages), page.file.src_uri)
 
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(inclusion=inclusion)
@@ -269,12 +276,14 @@ def build(config: MkDocsConfig, helpers: Parallel | None = None) -> dict[str, Ve
         lists = _search_lists(config)
         job = {**job, "doc_files": doc_files, "nav": nav, "env": env}
         passed: dict[str, Verdict] = {}
-        for added, records, (rel, verdict) in _map(_write, pages, job):
+        for n, (added, records, (rel, verdict)) in enumerate(_map(_write, pages, job), 1):
             for entries, new in zip(lists, added, strict=True):
                 entries.extend(new)
             _replay(records)
             if verdict is not None:
                 passed[rel] = verdict
+            if progress.written:
+                progress.written(n, len(pages), rel)
 
         log_level = config.validation.links.anchors
         for page in pages:

@@ -1,0 +1,53 @@
+"""The site's progress bars count its real pages: generated, rendered and written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from generator.catalog.model import Catalog
+from generator.cli import BUILD_BARS, main
+from generator.progress import SiteProgress
+from generator.website.build import build_site
+from generator.website.generate import page_jobs
+
+Reports = list[tuple[int, int, str]]
+
+
+def _counted(reports: Reports, total: int) -> None:
+    """One report per unit, counting 1..total, each naming its own item."""
+    assert [done for done, _, _ in reports] == list(range(1, total + 1))
+    assert {t for _, t, _ in reports} == {total}
+    assert len({item for _, _, item in reports}) == total
+
+
+def test_every_page_is_reported_once_per_loop(default_catalog: Catalog, tmp_path: Path) -> None:
+    generated: Reports = []
+    rendered: Reports = []
+    written: Reports = []
+    progress = SiteProgress(
+        lambda *r: generated.append(r), lambda *r: rendered.append(r), lambda *r: written.append(r)
+    )
+    site = tmp_path / "site"
+    build_site(default_catalog, tmp_path / "build", site, progress=progress)
+    pages = page_jobs(default_catalog, True, False)
+    assert len(pages) >= 20  # a site MkDocs builds on every core
+    _counted(generated, len(pages))
+    assert {item for _, _, item in generated} == {job.page for job in pages}
+    _counted(rendered, len(pages))
+    _counted(written, len(pages))
+    assert all((site / rel).is_file() for _, _, rel in written)  # each names the file written
+
+    again: Reports = []
+    build_site(
+        default_catalog, tmp_path / "build", site, progress=SiteProgress(lambda *r: again.append(r))
+    )
+    assert again == []  # an unchanged rebuild generates no page: nothing to count
+
+
+def test_build_shows_the_site_bars(repo_copy: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--no-pdf", "--root", str(repo_copy)])
+    assert result.exit_code == 0, result.output
+    for label in BUILD_BARS[:3]:
+        assert label in result.output
