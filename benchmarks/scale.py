@@ -13,7 +13,9 @@ build --no-pdf` skips the offline copy.
 Every size is built as a fresh process in the same run; the ratios compare the largest size
 with the smallest. Targets (issue 11): time per goal and average page weight at 1,200 goals
 at most 1.5x those at 150. Peak memory is the largest process of the build (ru_maxrss of the
-build and the workers it waited for); the site size is what would be published.
+build and the workers it waited for); the site size is what would be published; "work" is what
+the build keeps on disk besides it (build/ and .cache/; while it runs, the new site is staged
+beside the old one, so the disk a build needs at most is two sites and its work folders).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class Figures:
     site_bytes: int
     search_bytes: int
     peak_mib: float
+    work_bytes: int  # build/ and .cache/ after the build: the disk it keeps besides site/
 
     @property
     def per_goal_ms(self) -> float:
@@ -70,6 +73,7 @@ def measure(root: Path, goals: int, engine: str) -> Figures:
         site_bytes=_size(site),
         search_bytes=sum(p.stat().st_size for p in search if p.is_file()),
         peak_mib=run.peak_kib / 1024,
+        work_bytes=_size(root / "build") + _size(root / ".cache"),
     )
 
 
@@ -131,7 +135,7 @@ def main() -> None:
     print(f"engine {args.engine}, {os.cpu_count()} CPU(s)")
     print(
         f"{'goals':>6} {'time':>8} {'ms/goal':>8} {'pages':>6} {'KB/page':>8} "
-        f"{'site MB':>8} {'search KB/goal':>15} {'peak MiB':>9}"
+        f"{'site MB':>8} {'search KB/goal':>15} {'peak MiB':>9} {'work MB':>8}"
     )
     rows: list[Figures] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -142,7 +146,8 @@ def main() -> None:
             print(
                 f"{f.goals:>6} {f.seconds:>7.1f}s {f.per_goal_ms:>8.1f} {f.pages:>6} "
                 f"{f.page_bytes / 1000:>8.1f} {f.site_bytes / 1e6:>8.1f} "
-                f"{f.search_bytes / 1000 / f.goals:>15.2f} {f.peak_mib:>9.0f}",
+                f"{f.search_bytes / 1000 / f.goals:>15.2f} {f.peak_mib:>9.0f} "
+                f"{f.work_bytes / 1e6:>8.1f}",
                 flush=True,
             )
             if args.vs_engine:
