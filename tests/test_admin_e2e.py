@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -21,20 +20,9 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
+from tests.fixtures import dependencies_folder
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
-OURS = ("mentoring_handbook", "_editable_impl_mentoring_handbook", "__editable__", "generator")
-
-
-def _dependencies_folder(folder: Path) -> Path:
-    """Links to this environment's installed packages, except the tool itself (and pip)."""
-    folder.mkdir()
-    site = Path(sysconfig.get_paths()["purelib"])
-    for entry in site.iterdir():
-        if entry.name.startswith((*OURS, "pip", "__pycache__")) or entry.suffix == ".pth":
-            continue
-        (folder / entry.name).symlink_to(entry)
-    return folder
 
 
 def _fresh_venv(repo: Path, deps: Path) -> dict[str, str]:
@@ -87,7 +75,7 @@ def test_new_repository_installs_its_tool_runs_ci_and_pre_commit(tmp_path: Path)
     assert result.exit_code == 0, result.output
     requirement = (repo / "requirements.txt").read_text().strip()
     assert requirement.startswith("./tools/mentoring_handbook-")
-    env = _fresh_venv(repo, _dependencies_folder(tmp_path / "deps"))
+    env = _fresh_venv(repo, dependencies_folder(tmp_path / "deps"))
     _keep_it_small(repo)
 
     workflow = yaml.safe_load((repo / ".github/workflows/handbook.yml").read_text())
