@@ -32,7 +32,7 @@ def memory_file(root: Path, name: str) -> Path:
 
 
 @functools.cache
-def _scanner() -> bytes:
+def scanner_digest() -> bytes:
     """The scanner's own source and the versions it runs on (read once per process)."""
     digest = hashlib.sha256()
     versions = [__version__, sys.version, package_version("pikepdf"), package_version("defusedxml")]
@@ -43,7 +43,7 @@ def _scanner() -> bytes:
 
 
 def _environment(context: Context, engine: str) -> bytes:
-    digest = hashlib.sha256(_scanner())
+    digest = hashlib.sha256(scanner_digest())
     digest.update("\0".join([engine, *sorted(context.allowed_hosts)]).encode())
     digest.update(b"\0" + context.theme.inline.pattern.encode())
     return digest.digest()

@@ -45,8 +45,8 @@ from generator.safety.context import Context
 from generator.safety.css import css_problems
 from generator.safety.finding import Finding
 from generator.safety.markup import decode, scan_markup
-from generator.safety.memory import Memory, Verdict
-from generator.safety.theme import engine_templates, load_theme
+from generator.safety.memory import Memory, Verdict, scanner_digest
+from generator.safety.theme import Theme, engine_templates, load_theme
 
 __all__ = ["Finding", "PageCheck", "Verdict", "prescan", "scan_output"]
 
@@ -68,9 +68,20 @@ OFFLINE_INDEX_PREFIX = b"var __index = "
 def _context(
     folder: Path, allowed_hosts: frozenset[str], theme_dirs: Sequence[Path], engine: str
 ) -> Context:
-    overrides = tuple(Path(d).resolve() for d in theme_dirs)
-    theme = load_theme(overrides, engine_templates(engine))
+    theme = _theme(theme_dirs, engine)
     return Context(folder, frozenset(h.lower() for h in allowed_hosts), theme)
+
+
+def _theme(theme_dirs: Sequence[Path], engine: str) -> Theme:
+    return load_theme(tuple(Path(d).resolve() for d in theme_dirs), engine_templates(engine))
+
+
+def prepare(theme_dirs: Sequence[Path], engine: str) -> None:
+    """Read now what every scan of `engine`'s output reads first, and keeps for the process:
+    the theme's allow-list (0.1 s: every template of the theme) and the scanner's own digest.
+    For a build that would otherwise only wait (Zensical runs in another process)."""
+    _theme(theme_dirs, engine)
+    scanner_digest()
 
 
 def scan_output(
