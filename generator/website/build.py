@@ -64,7 +64,6 @@ def generate_tree(
     return generated
 
 
-Run = tuple[str, Path, Path, dict[str, str]]  # engine, config, site folder, environment
 ENGINE_DONE = ".engine-done"  # in build/: tells the prescan that the engine has finished
 TEMPLATES_CACHE = Path(".cache") / "templates"  # the theme's compiled templates (Jinja's own)
 # Files written beside the engine's output: site path -> the function making the text.
@@ -95,8 +94,6 @@ def build_site(
     pages scanned ahead, for refuse_unsafe_output(passed=...). The extra files are written
     into site_dir after the engine (which empties the folder first).
     """
-    done = build_dir / ENGINE_DONE
-    done.unlink(missing_ok=True)
     progress = progress or SiteProgress()
     key = started.key if started else None
     generated = generate_tree(catalog, build_dir, True, engine, key, progress.generated)
@@ -115,6 +112,8 @@ def build_site(
         passed = run_engine(catalog, engine, config, site_dir, parallel=helpers)
         _write_texts(site_dir, _texts(catalog, extra))
         return passed
+    done = build_dir / ENGINE_DONE
+    done.unlink(missing_ok=True)
     runs: list[tuple[str, Any]] = [("engine", (engine, config, site_dir, {}, done))]
     if offline_site is not None:
         from generator.website.offline import OFFLINE_ENV
