@@ -65,7 +65,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 pytest: setup system-deps
-	$(BIN)/pytest -q -n $(TEST_JOBS) --dist loadfile --durations=15  # the slowest, for the test-time budget
+	$(BIN)/pytest -q -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder --durations=15  # the slowest, for the test-time budget
 
 test: lint typecheck pytest
 

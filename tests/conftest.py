@@ -1,18 +1,156 @@
-"""Shared fixtures: the repository, a copy of it to break, and the default catalog."""
+"""Shared fixtures: the repository, a copy of it to break, the default catalog, and the builds
+that several test files read (tests/shared_builds.py)."""
 
 from __future__ import annotations
 
 import fcntl
-import shutil
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.catalog.model import Catalog
 from generator.validate.check import check_repository
+from tests import shared_builds
+from tests.fixtures import copy_repository
+
+__all__ = ["REPO", "copy_repository"]  # tests import both from here
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Shared builds worth starting as soon as the tests are collected, by the fixture that reads
+# them. Others are started by the first test that asks for them.
+BACKGROUND = {"full_build": "full-build", "german_build": "german-build"}
+
+_started: list[subprocess.Popen[bytes]] = []  # the builds this process started
+
+# The order in which the test files go to the workers (`make test`: -n auto --dist loadfile
+# --no-loadscope-reorder): the longest first, so that no long file is left for the end while
+# the other worker idles, and the first few need no shared build (those run beside them).
+# Seconds: one file on one worker of the 2-core machine, roughly. Files not listed follow, in
+# collection order; they each take less than about 15 s.
+FILE_ORDER = {
+    "tests/review/test_diff.py": 95,  # no shared build
+    "tests/report/test_collect.py": 60,  # no shared build
+    "tests/website/test_mkdocs_parallel.py": 60,  # no shared build
+    "tests/website/test_browser.py": 200,
+    "tests/book/test_book.py": 75,
+    "tests/pdf/test_reuse.py": 55,
+    "tests/pdf/test_cli.py": 45,
+    "tests/validate/test_parity.py": 40,
+    "tests/test_fillable_site.py": 38,
+    "tests/pdf/test_worksheets.py": 37,
+    "tests/test_admin_e2e.py": 28,
+    "tests/safety/test_scan.py": 26,
+    "tests/safety/test_output_folder.py": 19,
+    "tests/safety/test_prescan.py": 18,
+    "tests/website/test_offline.py": 18,
+    "tests/pdf/test_forms.py": 16,
+    "tests/pdf/test_shards.py": 15,
+    "tests/validate/test_bounds.py": 15,
+    "tests/safety/test_bounded_time.py": 15,
+    "tests/safety/test_templates.py": 14,
+    "tests/pdf/test_viewers.py": 14,
+    "tests/pdf/test_roster.py": 14,
+    "tests/website/test_site.py": 13,
+    "tests/test_scaffold.py": 13,
+    "tests/safety/test_logo.py": 13,
+    "tests/test_build.py": 13,
+    "tests/safety/test_markdown_shapes.py": 12,
+    "tests/test_precommit.py": 11,
+}
+
+
+def _run_folder(config: pytest.Config) -> Path:
+    """The test run's folder, the same for every worker (a worker's basetemp lies inside it)."""
+    base: Path = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    return base.parent if hasattr(config, "workerinput") else base
+
+
+def start_build(config: pytest.Config, name: str) -> Path:
+    """Start the shared build `name` unless a test process of this run already has; its folder.
+
+    The build process inherits the lock on running.lock taken here and holds it until it ends.
+    """
+    shared = _run_folder(config)
+    folder = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not folder.is_dir():
+            folder.mkdir()
+            with (
+                (folder / shared_builds.LOCK).open("w") as running,
+                (folder / "log").open("wb") as log,
+            ):
+                fcntl.flock(running, fcntl.LOCK_EX)
+                _started.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "tests.shared_builds", name, str(folder)],
+                        cwd=REPO,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        pass_fds=(running.fileno(),),
+                        start_new_session=True,  # its own process group, to stop it whole
+                    )
+                )
+    return folder
+
+
+def shared_build(config: pytest.Config, name: str) -> Path:
+    """The repository of the shared build `name` (tests/shared_builds.py), once it is built.
+    Read only: copy what you change."""
+    folder = start_build(config, name)
+    result = folder / shared_builds.RESULT
+    while not result.is_file():
+        with (folder / shared_builds.LOCK).open() as running:
+            try:
+                fcntl.flock(running, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:  # still building
+                time.sleep(0.1)
+                continue
+        if not result.is_file():  # the build process ended without a result
+            log = (folder / "log").read_text(errors="replace")
+            pytest.fail(f"the shared build {name} died:\n{log}")
+    outcome = shared_outcome(folder / "repo")
+    assert outcome["exit_code"] == 0, outcome["output"]
+    return folder / "repo"
+
+
+def shared_outcome(root: Path) -> dict[str, Any]:
+    """What the build of a shared repository reported: exit_code, output, weasyprint (its
+    warnings)."""
+    outcome: dict[str, Any] = json.loads((root.parent / shared_builds.RESULT).read_text())
+    return outcome
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    order = {path: n for n, path in enumerate(FILE_ORDER)}
+    items.sort(key=lambda item: order.get(item.nodeid.split("::", 1)[0], len(order)))  # stable
+    if config.option.collectonly:
+        return
+    needed = {fixture for item in items for fixture in item.fixturenames} & set(BACKGROUND)
+    for item in items:
+        marker = item.get_closest_marker("uses_full_build")
+        if marker is not None:
+            needed.add("full_build")
+    for fixture in sorted(needed):
+        start_build(config, BACKGROUND[fixture])
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    stopped = exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldfail or session.shouldstop
+    for process in _started:
+        if stopped and process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -28,40 +166,20 @@ def default_catalog() -> Catalog:
     return outcome.catalog
 
 
-def copy_repository(dest: Path) -> Path:
-    """A throwaway copy of the repository's catalog: content/, mkdocs.yml, overrides/."""
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "content", dest / "content")
-    for name in ("mkdocs.yml",):
-        if (REPO / name).exists():
-            shutil.copy2(REPO / name, dest / name)
-    if (REPO / "overrides").exists():
-        shutil.copytree(REPO / "overrides", dest / "overrides")
-    return dest
-
-
 @pytest.fixture()
 def repo_copy(tmp_path: Path) -> Iterator[Path]:
     yield copy_repository(tmp_path / "repo")
 
 
 @pytest.fixture(scope="session")
-def full_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+def full_build(request: pytest.FixtureRequest) -> Path:
     """A copy of the repository built in full (site, PDFs, book, offline copy) by `handbook
-    build`, once per test run: the test workers share it (the first one builds it, under a
-    lock). Read only: copy its site/ before changing anything."""
-    from click.testing import CliRunner
+    build` with SOURCE_DATE_EPOCH at 2026-01-01, once per test run for every worker. Read only:
+    copy its site/ before changing anything."""
+    return shared_build(request.config, "full-build")
 
-    from generator.cli import main
 
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if worker_id != "master" else base  # the run's folder, all workers'
-    root = shared / "full-build" / "repo"
-    with (shared / "full-build.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "site" / "index.html").is_file():
-            shutil.rmtree(root.parent, ignore_errors=True)
-            copy_repository(root)
-            result = CliRunner().invoke(main, ["build", "--root", str(root)])
-            assert result.exit_code == 0, result.output
-    return root
+@pytest.fixture(scope="session")
+def german_build(request: pytest.FixtureRequest) -> Path:
+    """The same as full_build with `language: de` in organization.yml. Read only."""
+    return shared_build(request.config, "german-build")

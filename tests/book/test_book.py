@@ -1,4 +1,7 @@
-"""The handbook as a book: the default catalog's PDF read back with poppler and pypdf."""
+"""The handbook as a book: the default catalog's PDF read back with poppler and pypdf.
+
+The books read here are those `handbook build` published in the shared full builds, English and
+German (tests/conftest.py, SOURCE_DATE_EPOCH as here), with the book cache that build kept."""
 
 from __future__ import annotations
 
@@ -21,10 +24,11 @@ from generator.catalog.model import Catalog
 from generator.outputs import book_path
 from generator.safety.scan import scan_output
 from generator.validate.check import check_repository
+from tests import shared_builds
 from tests.conftest import copy_repository
 from tests.fixtures import pdf_text
 
-EPOCH = "1767225600"  # 2026-01-01
+EPOCH = shared_builds.EPOCH  # 2026-01-01, the shared builds' date
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -35,15 +39,23 @@ def fixed_date() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def books(default_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both paper sizes of the default catalog's book, rendered once with a cache."""
-    out = tmp_path_factory.mktemp("book")
-    render_book(default_catalog, out / "site", papers=("a4", "letter"), cache_dir=out / "cache")
-    return out
+def books(full_build: Path) -> Path:
+    """The shared full build: both paper sizes of the default catalog's book in site/book/,
+    rendered by `handbook build` with its cache in .cache/book/. Read only."""
+    assert sorted(p.name for p in (full_build / "site/book").iterdir()) == [
+        "handbook-en-a4.pdf",
+        "handbook-en-letter.pdf",
+    ]
+    return full_build
 
 
 def pdf(books: Path, catalog: Catalog, paper: str = "a4") -> Path:
     return books / "site" / book_path(catalog.organization.language, paper)
+
+
+def book_cache(books: Path, tmp_path: Path) -> Path:
+    """A copy of the cache the build kept for its books."""
+    return shutil.copytree(books / ".cache/book", tmp_path / "cache")
 
 
 def page_texts(path: Path) -> list[str]:
@@ -288,28 +300,33 @@ def test_last_page_is_not_near_empty(
     assert share > render.NEAR_EMPTY, "the last page holds only a few lines"
 
 
-def test_safety_scan_passes(books: Path) -> None:
-    assert scan_output(books / "site") == []
+def test_safety_scan_passes(books: Path, tmp_path: Path) -> None:
+    shutil.copytree(books / "site/book", tmp_path / "site/book")  # the books alone
+    assert scan_output(tmp_path / "site") == []
 
 
 def test_same_input_same_bytes_and_an_unchanged_rebuild_comes_from_the_cache(
-    books: Path, default_catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    books: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The same input: the built repository's own catalog (the book's HTML names the logo by
+    # its absolute path, so a checkout elsewhere is not the same input)
+    catalog = check_repository(books).catalog
+    assert catalog is not None
     both = ("a4", "letter")
-    render_book(default_catalog, tmp_path / "fresh", papers=both)  # no cache: rendered anew
+    render_book(catalog, tmp_path / "fresh", papers=both)  # no cache: rendered anew
     for paper in both:
         fresh = (tmp_path / "fresh" / book_path("en", paper)).read_bytes()
-        assert fresh == pdf(books, default_catalog, paper).read_bytes(), paper
+        assert fresh == pdf(books, catalog, paper).read_bytes(), paper
 
     def refuse(*_args: object) -> None:
         raise AssertionError("rendered again although nothing changed")
 
     monkeypatch.setattr(BookRenderer, "write", refuse)
     monkeypatch.setattr(render, "refit", refuse)
-    render_book(default_catalog, tmp_path / "again", papers=both, cache_dir=books / "cache")
+    render_book(catalog, tmp_path / "again", papers=both, cache_dir=book_cache(books, tmp_path))
     for paper in both:
         again = (tmp_path / "again" / book_path("en", paper)).read_bytes()
-        assert again == pdf(books, default_catalog, paper).read_bytes()
+        assert again == pdf(books, catalog, paper).read_bytes()
 
 
 def test_a_changed_goal_misses_the_cache(books: Path, tmp_path: Path) -> None:
@@ -326,20 +343,17 @@ def test_a_changed_goal_misses_the_cache(books: Path, tmp_path: Path) -> None:
         target.write_bytes(b"%PDF-")
 
     renderer.write = write  # type: ignore[method-assign]
-    cache = shutil.copytree(books / "cache", tmp_path / "cache")
-    renderer.render(("a4",), tmp_path / "out", cache)
+    renderer.render(("a4",), tmp_path / "out", book_cache(books, tmp_path))
     assert written, "a changed catalog was served from the cache"
 
 
-def test_german_edition(tmp_path: Path) -> None:
-    root = copy_repository(tmp_path / "repo")
-    org = root / "content/organization.yml"
-    org.write_text(org.read_text().replace("\nlanguage: en\n", "\nlanguage: de\n"))
-    catalog = check_repository(root).catalog
-    assert catalog is not None
-    (path,) = render_book(catalog, tmp_path / "out", papers=("a4",))
-    assert path.name == "handbook-de-a4.pdf"
-    text = pdf_text(path)
+def test_german_edition(german_build: Path) -> None:
+    book = german_build / "site/book"
+    assert sorted(p.name for p in book.iterdir()) == [
+        "handbook-de-a4.pdf",
+        "handbook-de-letter.pdf",
+    ]
+    text = pdf_text(book / "handbook-de-a4.pdf")
     assert "Inhalt" in text and "Das Handbuch" in text
     assert re.search(r"\(S\. \d+\)", text)  # German page references
 

@@ -1,33 +1,30 @@
-"""The default catalog's worksheets: every goal's labels and prompts, no WeasyPrint warnings."""
+"""The default catalog's worksheets: every goal's labels and prompts, no WeasyPrint warnings.
+
+The sheets are those `handbook build` published in the shared full build (tests/conftest.py),
+whose WeasyPrint warnings that build recorded."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import pytest
 
 from generator.catalog.model import Catalog
-from generator.pdf.render import render_worksheets
+from generator.outputs import worksheet_files
+from tests.conftest import shared_outcome
 from tests.fixtures import pdf_text
 
 
 @pytest.fixture(scope="module")
-def goal_pdfs(
-    default_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("default")
-    logger = logging.getLogger("weasyprint")
-    records: list[str] = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
-    logger.addHandler(handler)
-    try:
-        written = render_worksheets(default_catalog, out, papers=("a4",))
-    finally:
-        logger.removeHandler(handler)
-    assert not records, records
-    return {p.stem.removeprefix("goal-"): p for p in written if p.stem.startswith("goal-")}
+def goal_pdfs(default_catalog: Catalog, full_build: Path) -> dict[str, Path]:
+    warnings = shared_outcome(full_build)["weasyprint"]
+    assert not warnings, warnings
+    site = full_build / "site"
+    files = [f for f in worksheet_files(default_catalog, ("a4",)) if f.kind == "goal"]
+    assert sorted(
+        p.relative_to(site).as_posix() for p in site.glob("worksheets/a4/goal-*.pdf")
+    ) == sorted(f.path for f in files)
+    return {f.key: site / f.path for f in files}
 
 
 def test_every_goal_worksheet_has_its_labels_and_prompts(

@@ -1,4 +1,7 @@
-"""No sheet ends on a near-empty page, in any kind, paper size and language (rasterized)."""
+"""No sheet ends on a near-empty page, in any kind, paper size and language (rasterized).
+
+The sheets of the default catalog are those `handbook build` published in the shared full builds,
+English and German (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -16,13 +19,15 @@ from tests.pdf.pagefit import MIN_FILL, last_page_fill, only_signatures
 LANGUAGES = ("en", "de")
 
 
-def catalog_in(language: str, folder: Path) -> Catalog:
-    root = copy_repository(folder)
-    org = root / "content/organization.yml"
-    org.write_text(org.read_text().replace("\nlanguage: en\n", f"\nlanguage: {language}\n"))
+@pytest.fixture(scope="module", params=LANGUAGES)
+def built(request: pytest.FixtureRequest) -> tuple[Catalog, Path]:
+    """The default catalog in a language and the site `handbook build` published for it."""
+    root = request.getfixturevalue("full_build" if request.param == "en" else "german_build")
     outcome = check_repository(root)
     assert outcome.catalog is not None, outcome.problems
-    return outcome.catalog
+    assert outcome.catalog.organization.language == request.param
+    assert set(outcome.catalog.organization.paper) == {"a4", "letter"}
+    return outcome.catalog, root / "site"
 
 
 def longest_goals(catalog: Catalog, renderer: Renderer) -> set[str]:
@@ -36,17 +41,15 @@ def longest_goals(catalog: Catalog, renderer: Renderer) -> set[str]:
     }
 
 
-def render(catalog: Catalog, out: Path, every_goal: bool) -> list[WorksheetFile]:
+def published(catalog: Catalog, every_goal: bool) -> list[WorksheetFile]:
     """Every sheet kind (goal sheets: all, or the longest per audience) in A4 and Letter."""
     renderer = Renderer(catalog)
     goals = {g.id for g in catalog.goals} if every_goal else longest_goals(catalog, renderer)
-    files = [
+    return [
         f
         for f in worksheet_files(catalog, ("a4", "letter"))
         if f.kind in ("form", "kpi-sheet") or (f.kind == "goal" and f.key in goals)
     ]
-    run_jobs(renderer, [job_for(catalog, f) for f in files], out, None, None)
-    return files
 
 
 def near_empty_last_pages(catalog: Catalog, out: Path, files: list[WorksheetFile]) -> list[str]:
@@ -63,20 +66,18 @@ def near_empty_last_pages(catalog: Catalog, out: Path, files: list[WorksheetFile
     return bad
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_no_sheet_kind_ends_on_a_near_empty_page(language: str, tmp_path: Path) -> None:
-    catalog = catalog_in(language, tmp_path / "repo")
-    files = render(catalog, tmp_path / "out", every_goal=False)
+def test_no_sheet_kind_ends_on_a_near_empty_page(built: tuple[Catalog, Path]) -> None:
+    catalog, site = built
+    files = published(catalog, every_goal=False)
     assert {f.kind for f in files} == {"goal", "form", "kpi-sheet"}
-    assert near_empty_last_pages(catalog, tmp_path / "out", files) == []
+    assert near_empty_last_pages(catalog, site, files) == []
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_no_goal_sheet_ends_on_a_near_empty_page(language: str, tmp_path: Path) -> None:
-    catalog = catalog_in(language, tmp_path / "repo")
-    files = [f for f in render(catalog, tmp_path / "out", every_goal=True) if f.kind == "goal"]
-    assert near_empty_last_pages(catalog, tmp_path / "out", files) == []
+def test_no_goal_sheet_ends_on_a_near_empty_page(built: tuple[Catalog, Path]) -> None:
+    catalog, site = built
+    files = [f for f in published(catalog, every_goal=True) if f.kind == "goal"]
+    assert near_empty_last_pages(catalog, site, files) == []
 
 
 def test_the_check_finds_a_signature_block_alone_and_an_empty_page(tmp_path: Path) -> None:

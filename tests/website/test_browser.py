@@ -25,15 +25,14 @@ from generator.load.locales import PACKAGE_LOCALES
 from generator.load.yaml_safe import flatten_keys
 from generator.outputs import book_path, worksheet_files
 from generator.validate.check import check_repository
-from tests.conftest import copy_repository
+from tests.conftest import shared_build
 from tests.fixtures import make_repo
-from tests.website.payloads import MARKER, PACKS, poison_repository
-from tests.website.sitetools import build
+from tests.website.payloads import MARKER, PACKS
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.uses_full_build]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -296,15 +295,11 @@ def test_header_logo_stands_out_from_the_brand_colour(
 
 
 @pytest.fixture(scope="module")
-def served_german(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The default catalog published in German (site only), served over local HTTP."""
-    root = copy_repository(tmp_path_factory.mktemp("german") / "repo")
-    org = root / "content/organization.yml"
-    org.write_text(org.read_text(encoding="utf-8").replace("language: en", "language: de"))
-    site = build(root)
-    catalog = check_repository(root).catalog
-    assert catalog is not None
-    with http_server(site) as url:
+def served_german(german_build: Path) -> Iterator[Served]:
+    """The default catalog published in German (the shared build), served over local HTTP."""
+    catalog = check_repository(german_build).catalog
+    assert catalog is not None and catalog.organization.language == "de"
+    with http_server(german_build / "site") as url:
         yield Served(url, catalog)
 
 
@@ -363,15 +358,14 @@ def test_german_pages_show_no_english_ui_string(
             assert not bad, (where, bad)
 
 
-@pytest.mark.parametrize("pack", PACKS, ids=[f"pack{i}" for i in range(len(PACKS))])
+@pytest.mark.parametrize("pack", range(len(PACKS)), ids=[f"pack{i}" for i in range(len(PACKS))])
 def test_payloads_stay_inert_in_the_browser_and_in_search_results(
-    browser: object, tmp_path: Path, pack: list[str]
+    browser: object, request: pytest.FixtureRequest, pack: int
 ) -> None:
     """The static scan (test_safety) in a real browser: nothing runs, even in search results,
-    which Material renders from the search index as HTML."""
-    root = make_repo("second-org", tmp_path / "repo")
-    poison_repository(root, " ".join(pack))
-    site = build(root)
+    which Material renders from the search index as HTML. The poisoned sites are test_safety's
+    (shared builds: the second organization with a pack in every field)."""
+    site = shared_build(request.config, f"poisoned-{pack}") / "site"
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
     dialogs: list[str] = []

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures import make_repo
-from tests.website.payloads import PACKS, PAYLOADS, poison_repository
-from tests.website.sitetools import build, visible_text
+from tests.conftest import shared_build
+from tests.website.payloads import PACKS, PAYLOADS
+from tests.website.sitetools import visible_text
 
 
 class ActiveContent(HTMLParser):
@@ -66,8 +66,8 @@ def scan(site: Path) -> tuple[list[str], set[str]]:
 
 
 @pytest.fixture(scope="module")
-def clean_scripts(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
-    site = build(make_repo("second-org", tmp_path_factory.mktemp("clean") / "repo"))
+def clean_scripts(request: pytest.FixtureRequest) -> set[str]:
+    site = shared_build(request.config, "second-org") / "site"  # built --no-pdf, as below
     found, scripts = scan(site)
     assert not found, found  # the scanner itself finds nothing in a normal site
     return scripts
@@ -78,13 +78,14 @@ def test_every_payload_reaches_every_field_whole() -> None:
     assert [x for p in PACKS for x in p] == PAYLOADS
 
 
-@pytest.mark.parametrize("pack", PACKS, ids=[f"pack{i}" for i in range(len(PACKS))])
+@pytest.mark.parametrize("n", range(len(PACKS)), ids=[f"pack{i}" for i in range(len(PACKS))])
 def test_no_catalog_text_becomes_active_content(
-    tmp_path: Path, clean_scripts: set[str], pack: list[str]
+    request: pytest.FixtureRequest, clean_scripts: set[str], n: int
 ) -> None:
-    root = make_repo("second-org", tmp_path / "repo")
-    poison_repository(root, " ".join(pack))
-    site = build(root)
+    # a shared build (tests/shared_builds.py, also opened in the browser by test_browser):
+    # make_repo("second-org"), poison_repository(root, " ".join(PACKS[n])), build --no-pdf
+    pack = PACKS[n]
+    site = shared_build(request.config, f"poisoned-{n}") / "site"
     found, scripts = scan(site)
     assert not found, found
     assert scripts == clean_scripts  # only Material's own scripts and ours, unchanged

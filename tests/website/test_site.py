@@ -10,14 +10,15 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from tests.conftest import copy_repository
+from tests.conftest import copy_repository, shared_build
 from tests.fixtures import make_repo
 from tests.website.sitetools import build, visible_text
 
 
 @pytest.fixture(scope="module")
-def second_org(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(make_repo("second-org", tmp_path_factory.mktemp("so") / "repo"))
+def second_org(request: pytest.FixtureRequest) -> Path:
+    """tests/fixtures/second-org built --no-pdf (a shared build, test_safety reads it too)."""
+    return shared_build(request.config, "second-org") / "site"
 
 
 def test_second_organization_shows_its_own_brand_and_terms(second_org: Path) -> None:
