@@ -35,36 +35,34 @@ _started: list[subprocess.Popen[bytes]] = []  # the builds this process started
 # --no-loadscope-reorder): the longest first, so that no long file is left for the end while
 # the other worker idles, and the first few need no shared build (those run beside them).
 # Seconds: one file on one worker of the 2-core machine, roughly. Files not listed follow, in
-# collection order; they each take less than about 15 s.
+# collection order; they each take less than about 10 s.
 FILE_ORDER = {
-    "tests/review/test_diff.py": 95,  # no shared build
     "tests/report/test_collect.py": 60,  # no shared build
-    "tests/website/test_mkdocs_parallel.py": 60,  # no shared build
+    "tests/website/test_mkdocs_parallel.py": 45,  # no shared build
+    "tests/pdf/test_reuse.py": 55,  # no shared build
     "tests/website/test_browser.py": 200,
+    "tests/validate/test_parity.py": 50,
     "tests/book/test_book.py": 75,
-    "tests/pdf/test_reuse.py": 55,
-    "tests/pdf/test_cli.py": 45,
-    "tests/validate/test_parity.py": 40,
-    "tests/test_fillable_site.py": 38,
-    "tests/pdf/test_worksheets.py": 37,
-    "tests/test_admin_e2e.py": 28,
-    "tests/safety/test_scan.py": 26,
-    "tests/safety/test_output_folder.py": 19,
-    "tests/safety/test_prescan.py": 18,
-    "tests/website/test_offline.py": 18,
-    "tests/pdf/test_forms.py": 16,
-    "tests/pdf/test_shards.py": 15,
-    "tests/validate/test_bounds.py": 15,
-    "tests/safety/test_bounded_time.py": 15,
+    "tests/review/test_diff.py": 50,
+    "tests/test_admin_e2e.py": 35,
+    "tests/test_fillable_site.py": 33,
+    "tests/pdf/test_worksheets.py": 27,
+    "tests/pdf/test_cli.py": 21,
+    "tests/website/test_offline.py": 20,
+    "tests/pdf/test_shards.py": 16,
     "tests/safety/test_templates.py": 14,
-    "tests/pdf/test_viewers.py": 14,
-    "tests/pdf/test_roster.py": 14,
-    "tests/website/test_site.py": 13,
-    "tests/test_scaffold.py": 13,
-    "tests/safety/test_logo.py": 13,
-    "tests/test_build.py": 13,
-    "tests/safety/test_markdown_shapes.py": 12,
-    "tests/test_precommit.py": 11,
+    "tests/safety/test_prescan.py": 14,
+    "tests/safety/test_scan.py": 14,
+    "tests/pdf/test_pages_fit.py": 14,
+    "tests/safety/test_cache.py": 13,
+    "tests/test_pool.py": 12,
+    "tests/safety/test_bounded_time.py": 12,
+    "tests/safety/test_output_folder.py": 11,
+    "tests/website/test_large_catalog.py": 11,
+    "tests/test_terms.py": 10,
+    "tests/website/test_serve.py": 10,
+    "tests/website/test_ahead.py": 10,
+    "tests/validate/test_bounds.py": 10,
 }
 
 
