@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -22,8 +23,17 @@ def build(root: Path, *extra: str) -> Path:
     return root / "site"
 
 
-def test_a_printable_build_says_nothing_about_filling_on_screen(tmp_path: Path) -> None:
-    site = build(make_repo("minimal", tmp_path / "repo"))
+@pytest.fixture(scope="module")
+def printable(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal catalog's repository built printable only (its organization.yml does not ask
+    for forms). Read only."""
+    root = make_repo("minimal", tmp_path_factory.mktemp("printable") / "repo")
+    build(root)
+    return root
+
+
+def test_a_printable_build_says_nothing_about_filling_on_screen(printable: Path) -> None:
+    site = printable / "site"
     text = visible_text((site / "worksheets/index.html").read_text())
     assert EN["site.worksheets.intro"] in text
     assert EN["site.worksheets.fill_on_screen"] not in text and "on screen" not in text
@@ -42,9 +52,11 @@ def test_fillable_builds_publish_both_sets_and_link_the_forms(tmp_path: Path) ->
     assert len(PdfReader(form).pages) == len(PdfReader(printable).pages)
 
 
-def test_the_typed_returns_template_is_published_beside_the_worksheets(tmp_path: Path) -> None:
-    root = make_repo("minimal", tmp_path / "repo")
-    site = build(root, "--no-offline")
+def test_the_typed_returns_template_is_published_beside_the_worksheets(
+    printable: Path, tmp_path: Path
+) -> None:
+    root = printable
+    site = root / "site"
     published = (site / RETURNS_TEMPLATE).read_text(encoding="utf-8")
     written = tmp_path / "template.csv"
     result = CliRunner().invoke(main, ["collect", "--root", str(root), "--template", str(written)])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -50,11 +51,28 @@ def parts(renderer: Renderer) -> BookletParts:
     return BookletParts(renderer)
 
 
+@pytest.fixture(scope="module")
+def booklets(
+    renderer: Renderer, parts: BookletParts, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[Pair, str], tuple[Job, Path, Path]]:
+    """fresh_and_composed of the default catalog, each pair and paper made once for the module
+    (several tests read the same booklets). Read only."""
+    made: dict[tuple[Pair, str], tuple[Job, Path, Path]] = {}
+
+    def get(pair: Pair, paper: str) -> tuple[Job, Path, Path]:
+        if (pair, paper) not in made:
+            folder = tmp_path_factory.mktemp("booklet")
+            made[pair, paper] = fresh_and_composed(renderer, parts, pair, paper, folder)
+        return made[pair, paper]
+
+    return get
+
+
 @pytest.mark.parametrize(("pair", "paper"), [(ADA, "a4"), (ZOE, "letter")], ids=["a4", "letter"])
 def test_a_composed_booklet_looks_like_a_fresh_render(
-    renderer: Renderer, parts: BookletParts, pair: Pair, paper: str, tmp_path: Path
+    booklets: Callable[[Pair, str], tuple[Job, Path, Path]], pair: Pair, paper: str, tmp_path: Path
 ) -> None:
-    _, fresh, composed = fresh_and_composed(renderer, parts, pair, paper, tmp_path)
+    _, fresh, composed = booklets(pair, paper)
     assert same_look(fresh, composed, tmp_path) == []
     text = subprocess.run(
         ["pdftotext", str(composed), "-"], capture_output=True, text=True, check=True
@@ -78,9 +96,12 @@ def test_german_sheets_with_a_right_to_left_organization_name(
 
 
 def test_the_comparison_tells_two_pairs_apart(
-    renderer: Renderer, parts: BookletParts, tmp_path: Path
+    renderer: Renderer,
+    parts: BookletParts,
+    booklets: Callable[[Pair, str], tuple[Job, Path, Path]],
+    tmp_path: Path,
 ) -> None:
-    _, fresh, _ = fresh_and_composed(renderer, parts, ADA, "a4", tmp_path)
+    _, fresh, _ = booklets(ADA, "a4")
     (other,) = _pair_jobs(renderer.catalog, 1, ZOE, ("a4",))
     assert parts.write(other, tmp_path / "other.pdf")
     problems = same_look(fresh, tmp_path / "other.pdf", tmp_path)
@@ -88,9 +109,9 @@ def test_the_comparison_tells_two_pairs_apart(
 
 
 def test_metadata_bookmarks_and_links_are_the_fresh_ones(
-    renderer: Renderer, parts: BookletParts, tmp_path: Path
+    booklets: Callable[[Pair, str], tuple[Job, Path, Path]],
 ) -> None:
-    _, fresh, composed = fresh_and_composed(renderer, parts, ZOE, "a4", tmp_path)
+    _, fresh, composed = booklets(ZOE, "a4")
     with pikepdf.open(fresh) as a, pikepdf.open(composed) as b:
         for name in ("/Title", "/Keywords", "/Author"):
             assert str(b.docinfo[name]) == str(a.docinfo[name]), name
@@ -102,9 +123,9 @@ def test_metadata_bookmarks_and_links_are_the_fresh_ones(
 
 
 def test_the_parts_share_one_font_program_per_face(
-    renderer: Renderer, parts: BookletParts, tmp_path: Path
+    booklets: Callable[[Pair, str], tuple[Job, Path, Path]],
 ) -> None:
-    _, fresh, composed = fresh_and_composed(renderer, parts, ADA, "a4", tmp_path)
+    _, fresh, composed = booklets(ADA, "a4")
     with pikepdf.open(composed) as pdf:
         programs: dict[str, set[tuple[int, int]]] = {}
         for face, descriptor, _ in embedded_fonts(pdf.pages):
