@@ -12,10 +12,12 @@ from click.testing import CliRunner
 
 from generator.build import BuildSettings
 from generator.cli import main
+from generator.validate.check import check_repository
 from generator.validate.remembered import validation_digest
 from generator.website import ahead
 from generator.website.ahead import TREE_KEY, started_ahead, tree_key
 from generator.website.engines import ZensicalRun, engine_environment, zensical_output
+from generator.website.generate import generate_docs
 from tests.fixtures import make_repo
 from tests.website.sitetools import build
 
@@ -123,3 +125,29 @@ def test_a_generation_that_fails_leaves_no_key(built: Path) -> None:
     ahead.forget(built / "build")  # no key: no run ahead
     with started_ahead(built, "zensical", _key(built)) as started:
         assert started.run is None
+
+
+def test_generation_says_whether_it_changed_the_tree(tmp_path: Path) -> None:
+    """`unchanged` is what lets a run started ahead stand: true only when no file of the tree
+    was written or removed."""
+    root = make_repo("minimal", tmp_path / "repo")
+    build_dir = root / "build"
+
+    def generate() -> bool:
+        catalog = check_repository(root).catalog
+        assert catalog is not None
+        return generate_docs(catalog, build_dir, source_links=True).unchanged
+
+    assert not generate()  # the first generation writes everything
+    assert generate()
+    stray = build_dir / "docs" / "stray.md"
+    stray.write_text("left by hand\n", encoding="utf-8")
+    assert not generate() and not stray.exists()  # pruned
+    assert generate()
+    (build_dir / "docs" / "assets" / "brand.css").write_text("/* edited */\n", encoding="utf-8")
+    assert not generate()  # an asset written back
+    goal = next((root / "content" / "goals").rglob("*.yml"))
+    text = goal.read_text(encoding="utf-8")
+    goal.write_text(text.replace("title: ", "title: Renamed ", 1), encoding="utf-8")
+    assert not generate()  # a page rendered anew
+    assert generate()
