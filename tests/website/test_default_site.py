@@ -14,13 +14,13 @@ import pytest
 
 from generator.catalog.model import Catalog, Goal
 from generator.outputs import book_path, worksheet_files
-from tests.conftest import copy_repository
-from tests.website.sitetools import build, visible_text
+from tests.website.sitetools import visible_text
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(copy_repository(tmp_path_factory.mktemp("default") / "repo"))
+def site(full_build: Path) -> Path:
+    """The site of the shared full build (tests/conftest.py). Read only."""
+    return full_build / "site"
 
 
 def text_of(site: Path, url: str) -> str:
