@@ -33,36 +33,29 @@ _started: list[subprocess.Popen[bytes]] = []  # the builds this process started
 
 # The order in which the test files go to the workers (`make test`: -n auto --dist loadfile
 # --no-loadscope-reorder): the longest first, so that no long file is left for the end while
-# the other worker idles, and the first few need no shared build (those run beside them).
-# Seconds: one file on one worker of the 2-core machine, roughly. Files not listed follow, in
-# collection order; they each take less than about 10 s.
+# the other worker idles, except that the first three need no shared build (those are made
+# beside them). Seconds: each file in a whole run on the 2-core machine (the first three share
+# it with the shared builds). Files not listed follow in collection order, each under 10 s.
 FILE_ORDER = {
-    "tests/report/test_collect.py": 60,  # no shared build
-    "tests/website/test_mkdocs_parallel.py": 45,  # no shared build
-    "tests/pdf/test_reuse.py": 55,  # no shared build
-    "tests/website/test_browser.py": 200,
-    "tests/validate/test_parity.py": 50,
-    "tests/book/test_book.py": 75,
-    "tests/review/test_diff.py": 50,
-    "tests/test_admin_e2e.py": 35,
-    "tests/test_fillable_site.py": 33,
-    "tests/pdf/test_worksheets.py": 27,
-    "tests/pdf/test_cli.py": 21,
-    "tests/website/test_offline.py": 20,
-    "tests/pdf/test_shards.py": 16,
+    "tests/report/test_collect.py": 87,  # no shared build
+    "tests/website/test_mkdocs_parallel.py": 89,  # no shared build
+    "tests/pdf/test_reuse.py": 51,  # no shared build
+    "tests/website/test_browser.py": 173,
+    "tests/review/test_diff.py": 59,
+    "tests/book/test_book.py": 53,
+    "tests/validate/test_parity.py": 35,
+    "tests/test_admin_e2e.py": 32,
+    "tests/pdf/test_worksheets.py": 30,
+    "tests/test_fillable_site.py": 27,
+    "tests/pdf/test_cli.py": 22,
+    "tests/website/test_offline.py": 18,
+    "tests/pdf/test_pages_fit.py": 15,
     "tests/safety/test_templates.py": 14,
-    "tests/safety/test_prescan.py": 14,
-    "tests/safety/test_scan.py": 14,
-    "tests/pdf/test_pages_fit.py": 14,
-    "tests/safety/test_cache.py": 13,
-    "tests/test_pool.py": 12,
-    "tests/safety/test_bounded_time.py": 12,
-    "tests/safety/test_output_folder.py": 11,
-    "tests/website/test_large_catalog.py": 11,
-    "tests/test_terms.py": 10,
-    "tests/website/test_serve.py": 10,
-    "tests/website/test_ahead.py": 10,
-    "tests/validate/test_bounds.py": 10,
+    "tests/pdf/test_shards.py": 13,
+    "tests/safety/test_prescan.py": 12,
+    "tests/safety/test_scan.py": 11,
+    "tests/safety/test_bounded_time.py": 11,
+    "tests/safety/test_cache.py": 10,
 }
 
 
