@@ -93,7 +93,7 @@ class BookRenderer:
                 date=self.date,
                 tight=tight,
                 fit=fit,
-                logo_url=org.logo.as_uri(),
+                logo_url=self.pdf.logo_url,  # relative: the same bytes in any checkout
                 slot=page_slot,
             )
         except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)

@@ -283,9 +283,7 @@ class Renderer:
             pair_line=placeholder("pair-line") if part else (pair_line(pair) if pair else ""),
             text_length=text_length,
             fillable=self.fillable,
-            # Relative to the repository (the document's base URL): no checkout path in the HTML,
-            # so the cache key and the PDF's bytes are the same wherever the tree lies.
-            logo_url=Path(os.path.relpath(org.logo, self.catalog.root)).as_posix(),
+            logo_url=self.logo_url,
             due=due,
             log_dates=log_dates,
             prefill=prefill,
@@ -314,6 +312,13 @@ class Renderer:
             "pdf_tags": True,
             "pdf_identifier": bytes.fromhex(key[:32]),
         }
+
+    @property
+    def logo_url(self) -> str:
+        """The logo's URL in a document: relative to the repository (the document's base URL),
+        so no checkout path is in the HTML, and the cache key and the PDF's bytes are the same
+        wherever the tree lies."""
+        return Path(os.path.relpath(self.catalog.organization.logo, self.catalog.root)).as_posix()
 
     def layout(self, html: str, paper: str, key: str, extra_css: str = "") -> Any:
         """The laid-out weasyprint Document (pages to inspect before writing)."""
