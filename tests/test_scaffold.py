@@ -89,6 +89,29 @@ def test_the_repository_installs_a_wheel_of_the_checkout(placeholder_repo: Path)
     assert "pip install -r requirements.txt" in readme and "the file in `tools/`" in readme
 
 
+def test_a_relative_target_gets_the_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pip builds the wheel in a scratch folder: a relative target once sent it there, and the
+    command failed, leaving a half-made repository."""
+    monkeypatch.chdir(tmp_path)
+    new(Path("relative"), "--name", "Acme")
+    requirement = (tmp_path / "relative/requirements.txt").read_text().strip()
+    assert (tmp_path / "relative" / requirement).is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["relative"]  # no staging folder left
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["absent", "empty"])
+def test_a_failed_new_leaves_the_target_as_it_was(tmp_path: Path, existing: bool) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_text("not a picture")
+    target = tmp_path / "repo"
+    if existing:
+        target.mkdir()
+    code, output = run("new", str(target), "--tool-requirement", INDEX, "--logo", str(logo))
+    assert code != 0 and "logo" in output.lower(), output
+    assert target.is_dir() == existing and not (existing and any(target.iterdir()))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["logo.png"] + existing * ["repo"])
+
+
 def test_pre_commit_uses_the_same_source() -> None:
     commit = "0123456789abcdef0123456789abcdef01234567"
     vcs = yaml.safe_load(

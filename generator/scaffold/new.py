@@ -9,7 +9,9 @@ version so they never go stale.
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,13 +135,32 @@ def _with_wheel(dest: Path, source: ToolSource) -> tuple[ToolSource, list[Change
 def create_repository(
     dest: Path, source: ToolSource, identity: Identity, language: str | None = None
 ) -> Path:
-    """Scaffold a catalog repository at `dest` (which must be empty or absent)."""
+    """Scaffold a catalog repository at `dest` (which must be empty or absent).
+
+    It is made in a hidden folder beside `dest` and moved into place only when complete: a
+    failure (a wheel that does not build, a bad logo) leaves `dest` as it was."""
     if dest.exists() and any(dest.iterdir()):
         raise TargetNotEmpty(f"{dest} is not empty; choose a new folder")
     if language and language not in shipped_languages():
         shipped = ", ".join(shipped_languages())
         raise HandbookError(f"no shipped locale '{language}'; choose one of {shipped}")
-    dest.mkdir(parents=True, exist_ok=True)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".new", dir=dest.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # as mkdir would make it (mkdtemp makes it private)
+    try:
+        _scaffold(staging, source, identity, language)
+        if dest.exists():
+            dest.rmdir()  # empty, checked above
+        staging.rename(dest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already when the rename succeeded
+    return dest
+
+
+def _scaffold(dest: Path, source: ToolSource, identity: Identity, language: str | None) -> None:
+    """Write the repository's files into the folder `dest`, which exists and is empty."""
     origin = project_dir()
     for item in ADMIN_COPIED:
         if (origin / item).is_dir():
@@ -158,7 +179,6 @@ def create_repository(
     readme = env.from_string((HERE / "README.md.j2").read_text(encoding="utf-8"))
     text = render_bounded(readme, name=name, source=source.described, wheel=source.wheel)
     (dest / "README.md").write_text(text, encoding="utf-8")
-    return dest
 
 
 def update_repository(dest: Path, source: ToolSource) -> list[Change]:

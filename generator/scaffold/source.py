@@ -111,7 +111,8 @@ def wheel_of_checkout(checkout: Path, out: Path) -> Path:
     """Build the checkout's wheel into `out` with this Python's pip (offline when hatchling is
     installed; else pip fetches the build backend from the index)."""
     out.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out)]
+    # pip runs in a scratch folder: a relative `out` would name a folder there.
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out.resolve())]
     try:
         import hatchling  # noqa: F401  (the build backend; present: no download needed)
 
@@ -144,6 +145,6 @@ def install_into(source: ToolSource, dest: Path) -> ToolSource:
     else:
         return source
     for old in tools.glob("mentoring_handbook-*.whl"):
-        if old != wheel:
+        if old.name != wheel.name:
             old.unlink()  # one wheel: requirements.txt names exactly that file
     return ToolSource(f"./{TOOLS}/{wheel.name}", source.described, wheel=wheel)
