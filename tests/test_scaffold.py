@@ -112,6 +112,20 @@ def test_a_failed_new_leaves_the_target_as_it_was(tmp_path: Path, existing: bool
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["logo.png"] + existing * ["repo"])
 
 
+def test_new_fills_the_empty_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`handbook new .` in an empty folder (a fresh clone): staging beside `.` once failed with
+    "Invalid argument" (the folder cannot replace itself)."""
+    target = tmp_path / "clone"
+    target.mkdir()
+    monkeypatch.chdir(target)
+    new(Path("."), "--tool-requirement", INDEX, "--name", "Acme")
+    assert (target / "content" / "organization.yml").is_file()
+    assert not [p.name for p in target.iterdir() if p.name.endswith(".new")]
+    assert [p.name for p in tmp_path.iterdir()] == ["clone"]
+
+
 def test_pre_commit_uses_the_same_source() -> None:
     commit = "0123456789abcdef0123456789abcdef01234567"
     vcs = yaml.safe_load(

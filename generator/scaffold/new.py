@@ -137,23 +137,30 @@ def create_repository(
 ) -> Path:
     """Scaffold a catalog repository at `dest` (which must be empty or absent).
 
-    It is made in a hidden folder beside `dest` and moved into place only when complete: a
-    failure (a wheel that does not build, a bad logo) leaves `dest` as it was."""
+    It is made in a hidden folder and moved into place only when complete: a failure (a wheel
+    that does not build, a bad logo) leaves `dest` as it was. An absent `dest` is staged beside
+    it; an empty one inside it, and keeps its own folder (it may be `.`, the working directory,
+    or sit in a folder the admin may not write to)."""
     if dest.exists() and any(dest.iterdir()):
         raise TargetNotEmpty(f"{dest} is not empty; choose a new folder")
     if language and language not in shipped_languages():
         shipped = ", ".join(shipped_languages())
         raise HandbookError(f"no shipped locale '{language}'; choose one of {shipped}")
+    dest = Path(os.path.abspath(dest))  # `.` has no name and no parent of its own
+    existing = dest.exists()
     dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".new", dir=dest.parent))
+    where = dest if existing else dest.parent
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".new", dir=where))
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # as mkdir would make it (mkdtemp makes it private)
     try:
         _scaffold(staging, source, identity, language)
-        if dest.exists():
-            dest.rmdir()  # empty, checked above
-        staging.rename(dest)
+        if existing:
+            for item in sorted(staging.iterdir()):
+                item.rename(dest / item.name)
+        else:
+            staging.rename(dest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already when the rename succeeded
     return dest
