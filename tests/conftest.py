@@ -38,8 +38,8 @@ _started: list[subprocess.Popen[bytes]] = []  # the builds this process started
 # it with the shared builds). Files not listed follow in collection order, each under 10 s.
 FILE_ORDER = {
     "tests/report/test_collect.py": 87,  # no shared build
-    "tests/website/test_mkdocs_parallel.py": 89,  # no shared build
     "tests/pdf/test_reuse.py": 51,  # no shared build
+    "tests/website/test_mkdocs_parallel.py": 25,  # no shared build
     "tests/website/test_browser.py": 173,
     "tests/review/test_diff.py": 59,
     "tests/book/test_book.py": 53,
