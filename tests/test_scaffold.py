@@ -126,6 +126,21 @@ def test_new_fills_the_empty_working_directory(
     assert [p.name for p in tmp_path.iterdir()] == ["clone"]
 
 
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--contact-email", "not-an-address"), ("--website", "acme.example"), ("--name", 'A "B"')],
+)
+def test_new_refuses_values_that_would_not_validate(
+    tmp_path: Path, option: str, value: str
+) -> None:
+    """`new` promises a repository that validates as it is: a value its schema refuses is
+    named by its option, and nothing is written (it once made a repository that failed)."""
+    target = tmp_path / "repo"
+    code, output = run("new", str(target), "--tool-requirement", INDEX, option, value)
+    assert code == 1 and f"{option}: " in output and "nothing was written" in output, output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_pre_commit_uses_the_same_source() -> None:
     commit = "0123456789abcdef0123456789abcdef01234567"
     vcs = yaml.safe_load(

@@ -156,6 +156,7 @@ def create_repository(
     staging.chmod(0o777 & ~umask)  # as mkdir would make it (mkdtemp makes it private)
     try:
         _scaffold(staging, source, identity, language)
+        _check_values(staging)
         if existing:
             for item in sorted(staging.iterdir()):
                 item.rename(dest / item.name)
@@ -164,6 +165,33 @@ def create_repository(
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already when the rename succeeded
     return dest
+
+
+# Where each value of organization.yml that `new` writes came from.
+OPTION_OF = {
+    "$.name": "--name",
+    "$.short_name": "--name",
+    "$.logo_alt": "--name",
+    "$.program_name": "--program-name",
+    "$.contact.name": "--contact-name",
+    "$.contact.email": "--contact-email",
+    "$.website": "--website",
+}
+
+
+def _check_values(dest: Path) -> None:
+    """Refuse values the new repository would fail validation with, naming their options."""
+    from generator.validate.check import check_repository
+
+    errors = [p for p in check_repository(dest, build=False).problems if p.is_error]
+    first: dict[str, str] = {}  # one message per option (--name fills three fields)
+    for problem in errors:
+        first.setdefault(OPTION_OF.get(problem.path, problem.file), problem.message)
+    if first:
+        raise HandbookError(
+            "the repository would not validate with these values; nothing was written:\n  "
+            + "\n  ".join(f"{where}: {message}" for where, message in first.items())
+        )
 
 
 def _scaffold(dest: Path, source: ToolSource, identity: Identity, language: str | None) -> None:
