@@ -83,3 +83,17 @@ def test_a_light_primary_warns_and_says_the_header_text_turns_black(repo_copy: P
     [warning] = [line for line in lines if line.startswith(f"{ORG}:15:")]
     assert "white text on #ffd54f has a contrast of 1.4" in warning
     assert "the header's text will be black instead" in warning
+
+
+def test_a_pattern_error_states_the_rule_not_only_what_the_field_is(repo_copy: Path) -> None:
+    """A field's own description replaced the shared rule's (`$ref` siblings win), so a bad id
+    or name said only "Identifier; must equal the file name" or "Full name of the organization"
+    and not which characters are allowed."""
+    edit(repo_copy, ORG, "name: ", 'name: Acme "Mentoring" #')
+    edit(repo_copy, "content/smart.yml", "worked_example: ", "worked_example: Learn_Skills #")
+    code, lines = validate(repo_copy)
+    assert code == 1
+    [name] = [line for line in lines if line.startswith(f"{ORG}:") and "$.name:" in line]
+    assert 'without < > or "' in name, name
+    [example] = [line for line in lines if "$.worked_example:" in line]
+    assert "lowercase letters, digits and single hyphens" in example, example
