@@ -273,12 +273,32 @@ def load_yaml(text: str, *, track: bool = False) -> Loaded:
             if hint is not None:
                 message, col = hint
                 raise YamlProblem(f"{message} (the parser says: {problem})", line, col) from None
-        raise YamlProblem(f"malformed YAML: {problem}", line, col) from None
+        raise YamlProblem(f"malformed YAML: {problem}{_opened_at(exc)}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"malformed YAML: {exc}") from None
     if not root_set:
         raise YamlProblem("the file is empty", 1, 1)
     return loaded
+
+
+# What the parser was inside when it failed, in the admin's words: an unclosed `[` or quote is
+# only noticed lines later (at the end of the file for a quote), far from the mistake.
+_OPENED = {
+    "flow sequence": "in the list opened with `[` at line {line}, column {col}",
+    "flow mapping": "in the mapping opened with `{{` at line {line}, column {col}",
+    "quoted scalar": "in the quoted text that starts at line {line}, column {col}",
+}
+
+
+def _opened_at(exc: yaml.MarkedYAMLError) -> str:
+    """Where the list, mapping or quoted text the parser was inside began, on another line."""
+    mark, at = exc.context_mark, exc.problem_mark
+    if not exc.context or mark is None or (at is not None and at.line == mark.line):
+        return ""
+    for what, words in _OPENED.items():
+        if what in exc.context:
+            return " (" + words.format(line=mark.line + 1, col=mark.column + 1) + ")"
+    return ""
 
 
 # What libyaml says when a line is indented wrongly; it never says "indentation" itself.
