@@ -109,6 +109,21 @@ def _deadline(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def template_position(exc: Exception) -> str:
+    """Where in a template `exc` arose, as `FILE:LINE: ` ('' when unknown): the file a syntax
+    error names, else the innermost template frame of the traceback (Jinja rewrites its frames
+    to the template's file and line)."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not (filename and line):
+        tb = exc.__traceback__
+        while tb is not None:
+            code_file = tb.tb_frame.f_code.co_filename
+            if not code_file.endswith(".py") and Path(code_file).is_file():
+                filename, line = code_file, tb.tb_lineno
+            tb = tb.tb_next
+    return f"{filename}:{line}: " if filename and line else ""
+
+
 def render_bounded(template: Template, **context: Any) -> str:
     """template.render(**context), failing on oversized output or a runaway template."""
     parts: list[str] = []

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import TemplateError
 
 from generator.catalog.model import Catalog
-from generator.pool import pool_list, shared
+from generator.pool import pool_list, report, shared
 from generator.problems import BuildFailed
 from generator.progress import Progress, SiteProgress
 from generator.resources import theme_overrides
 from generator.safety.scan import prepare
+from generator.templating import template_position
 from generator.website import ahead, engines, mkdocs_parallel
 from generator.website.engines import DEFAULT_ENGINE, engine_environment
 from generator.website.generate import Generated, generate_docs
@@ -58,7 +59,9 @@ def generate_tree(
             catalog, build_dir, directory_urls, engine == "zensical", progress
         )
     except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
-        raise BuildFailed(f"a handbook page template failed: {type(exc).__name__}: {exc}") from exc
+        raise BuildFailed(
+            f"{template_position(exc)}a handbook page template failed: {type(exc).__name__}: {exc}"
+        ) from exc
     if key is not None:
         ahead.record(build_dir, key)
     return generated
@@ -90,7 +93,8 @@ def build_site(
     the `extra_files` texts (while the engine is still loading) and then scans the pages as
     MkDocs writes them. Zensical runs as a subprocess (see _zensical_site); `started` may hold
     one already running on this tree (see ahead.py). `progress` reports the pages generated
-    and, when MkDocs builds on every core, rendered and written. Returns the verdicts on the
+    and, with MkDocs, rendered and written (from the worker that runs the site's build when it
+    runs beside another job). Returns the verdicts on the
     pages scanned ahead, for refuse_unsafe_output(passed=...). The extra files are written
     into site_dir after the engine (which empties the folder first).
     """
@@ -114,15 +118,18 @@ def build_site(
         return passed
     done = build_dir / ENGINE_DONE
     done.unlink(missing_ok=True)
-    runs: list[tuple[str, Any]] = [("engine", (engine, config, site_dir, {}, done))]
+    # The site's run reports its pages (see _reported); the offline copy's would count them twice.
+    runs: list[tuple[str, Any]] = [("engine", (engine, config, site_dir, {}, done, True))]
     if offline_site is not None:
         from generator.website.offline import OFFLINE_ENV
 
         offline = _offline_tree(catalog, build_dir, engine)
-        runs.append(("engine", (engine, offline, offline_site, OFFLINE_ENV, None)))
+        runs.append(("engine", (engine, offline, offline_site, OFFLINE_ENV, None, False)))
     if prescan and offline_site is None:
         runs.append(("prescan", (_page_check(catalog, site_dir, engine), done, extra)))
-    results = pool_list(_run, runs, min_parallel=2, shared={"catalog": catalog})
+    results = pool_list(
+        _run, runs, min_parallel=2, shared={"catalog": catalog}, on_report=_shown(progress)
+    )
     done.unlink(missing_ok=True)
     if offline_site is not None:
         from generator.website.offline import check_offline_site
@@ -211,13 +218,36 @@ def _run(run: tuple[str, Any]) -> tuple[dict[str, Verdict], dict[str, str]] | No
         check, done, extra = args
         texts = _texts(shared()["catalog"], extra)
         return prescan(check, done), texts
-    engine, config, site_dir, env, done = args
+    engine, config, site_dir, env, done, reports = args
     try:
-        run_engine(shared()["catalog"], engine, config, site_dir, env)
+        parallel = _reported() if reports else None
+        run_engine(shared()["catalog"], engine, config, site_dir, env, parallel)
     finally:
         if done is not None:
             done.touch()
     return None
+
+
+def _reported() -> Parallel:
+    """MkDocs' build steps in this process (a pool job beside another), each page rendered and
+    written passed to the parent's bars through the pool (`_shown`)."""
+
+    def count(loop: str) -> Progress:
+        return lambda done, total, item: report((loop, done, total, item))
+
+    return Parallel(progress=SiteProgress(None, count("rendered"), count("written")), fork=False)
+
+
+def _shown(progress: SiteProgress) -> Callable[[Any], None]:
+    """The parent's end of `_reported`: each count to its bar."""
+
+    def show(value: Any) -> None:
+        loop, done, total, item = value
+        bar: Progress | None = getattr(progress, loop)
+        if bar is not None:
+            bar(done, total, item)
+
+    return show
 
 
 def run_engine(
@@ -229,7 +259,8 @@ def run_engine(
     parallel: Parallel | None = None,
 ) -> dict[str, Verdict]:
     """The engine on a generated config, with reproducible dates and extra environment;
-    with `parallel` it may fork workers (this process is no pool worker). Returns the pages
-    they scanned and passed."""
+    with `parallel` MkDocs runs its build steps itself (mkdocs_parallel), forking workers
+    unless `parallel.fork` is false (in a pool worker). Returns the pages they scanned and
+    passed."""
     with _env(engine_environment(catalog.root, env)):
         return engines.build(engine, config_path, site_dir, parallel)

@@ -108,3 +108,26 @@ def test_a_template_override_replaces_a_page_and_stays_sandboxed(tmp_path: Path)
     assert result.exit_code == 1
     assert "a handbook page template failed: SecurityError" in result.output
     assert "unsafe" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "error"),
+    [
+        ("# Tags\n\n{{ no_such_value }}\n", 3, "UndefinedError"),
+        ("# Tags\n{% if %}\n", 2, "TemplateSyntaxError"),
+    ],
+    ids=["undefined", "syntax"],
+)
+def test_a_broken_override_is_named_with_its_line(
+    tmp_path: Path, text: str, where: int, error: str
+) -> None:
+    """The message named only Jinja's error, not the override file and line it came from."""
+    root = make_repo("second-org", tmp_path / "repo")
+    overrides = root / "overrides" / "handbook"
+    overrides.mkdir(parents=True)
+    (overrides / "tags.md").write_text(text)
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--no-pdf"])
+    assert result.exit_code == 1
+    assert f"overrides/handbook/tags.md:{where}: a handbook page template failed: {error}" in (
+        result.output
+    ), result.output
