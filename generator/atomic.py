@@ -77,6 +77,9 @@ def check_replaceable(target: Path, root: Path, *, kind: str = "site") -> None:
     for sub in ("content", "overrides", "schemas", ".git"):
         if target.is_relative_to(root / sub):
             raise refuse(f"it is inside the repository's {sub}/")
+    for own in (STAGING, TRASH):  # every run empties them (it once failed half-way there)
+        if target.is_relative_to(root / own):
+            raise refuse(f"it is inside {own.as_posix()}/, which every build empties")
     if not target.exists():
         return
     if target.is_symlink() or not target.is_dir():

@@ -47,8 +47,10 @@ def repo(tmp_path: Path) -> Path:
         (lambda r: r.parent.parent, "the repository or one of its parent"),
         (lambda r: r / "content" / "site", "inside the repository's content/"),
         (lambda r: r / "overrides", "inside the repository's overrides/"),
+        (lambda r: r / ".cache" / "staging", "inside .cache/staging/, which every build"),
+        (lambda r: r / ".cache" / "trash" / "site", "inside .cache/trash/, which every build"),
     ],
-    ids=["repository", "parent", "grandparent", "inside-content", "overrides"],
+    ids=["repository", "parent", "grandparent", "inside-content", "overrides", "staging", "trash"],
 )
 def test_a_site_dir_that_would_delete_the_repository_is_refused(
     repo: Path, where: object, why: str
