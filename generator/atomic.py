@@ -94,6 +94,24 @@ def check_replaceable(target: Path, root: Path, *, kind: str = "site") -> None:
     raise refuse("it is not empty and no earlier build wrote it")
 
 
+def check_output_file(path: Path, root: Path) -> None:
+    """Refuse a written file (an export, a CSV template) that would land among the
+    repository's sources: `-o content/organization.yml` overwrote the catalog."""
+    target = Path(os.path.realpath(path))
+    root = Path(os.path.realpath(root))
+    for sub in ("content", "overrides", "schemas", ".git"):
+        if target.is_relative_to(root / sub):
+            raise HandbookError(
+                f"{path}: refusing to write inside the repository's {sub}/ (its sources). "
+                "Nothing was changed; choose a file elsewhere."
+            )
+    if target == root / "mkdocs.yml":
+        raise HandbookError(
+            f"{path}: refusing to overwrite the repository's mkdocs.yml. Nothing was changed; "
+            "choose a file elsewhere."
+        )
+
+
 # Runs as `python -I -S -c _DELETER folder...`: at low priority, since nobody waits for it.
 _DELETER = (
     "import os, shutil, sys\n"

@@ -419,8 +419,11 @@ def book(root: Path, paper: tuple[str, ...], output: Path) -> None:
 )
 def export(root: Path, fmt: str, output: Path | None) -> None:
     """Export the validated catalog for other tools (HR systems, mentoring platforms)."""
+    from generator.atomic import check_output_file
     from generator.export import EXPORTER_BY_NAME
 
+    if output is not None:
+        check_output_file(output, root)
     catalog = require_catalog(root)
     text = EXPORTER_BY_NAME[fmt](catalog)
     if output is None:
@@ -616,10 +619,13 @@ def collect(
     Writes OUTPUT/report.html, report.pdf, responses.csv, responses.json, kpis.csv and
     unreadable.csv. Files that cannot be used are listed with the reason; the rest still counts.
     """
+    from generator.atomic import check_output_file
     from generator.report.collect import collect as run_collect
     from generator.report.fields import field_specs
     from generator.report.write import template_csv
 
+    if template is not None:
+        check_output_file(template, root)
     catalog = require_catalog(root)
     if template is not None:
         template.write_text(template_csv(field_specs(catalog)), encoding="utf-8")

@@ -88,3 +88,18 @@ def test_every_cell_is_quoted_and_values_round_trip() -> None:
         ["x-y", 'say "hi"\nnext'],
         ["'-", ""],
     ]
+
+
+def test_an_export_into_the_sources_is_refused(repo_copy: Path) -> None:
+    """`-o content/organization.yml` replaced the catalog's own file with the export (exit 0);
+    the CSV template of `collect` likewise."""
+    org = repo_copy / "content" / "organization.yml"
+    before = org.read_bytes()
+    for args in (["export", "-o", str(org)], ["collect", "--template", str(org)]):
+        result = CliRunner().invoke(main, ["--root", str(repo_copy), *args])
+        assert result.exit_code == 1, result.output
+        assert "refusing to write inside the repository's content/" in result.output
+        assert org.read_bytes() == before
+    mkdocs = repo_copy / "mkdocs.yml"
+    result = CliRunner().invoke(main, ["--root", str(repo_copy), "export", "-o", str(mkdocs)])
+    assert result.exit_code == 1 and "refusing to overwrite" in result.output
