@@ -12,6 +12,7 @@ platform without fork run in the calling process with the same results.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing as mp
 import os
 import signal
@@ -24,11 +25,20 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _SHARED: dict[str, Any] = {}
+# What `report` calls: the running map's `on_report`; in a forked worker, a send to the parent.
+_ON_REPORT: Callable[[Any], None] | None = None
 
 
 def shared() -> dict[str, Any]:
     """What the parent passed as `shared` to the running map (inherited by forked workers)."""
     return _SHARED
+
+
+def report(value: Any) -> None:
+    """From inside a mapped function: hand `value` (picklable) to the running map's
+    `on_report` in the parent, at once (a progress count while the item is still at work)."""
+    if _ON_REPORT is not None:
+        _ON_REPORT(value)
 
 
 def cores() -> int:
@@ -51,6 +61,7 @@ def pool_map(
     shared: dict[str, Any] | None = None,
     ordered: bool = True,
     chunksize: int = 1,
+    on_report: Callable[[Any], None] | None = None,
 ) -> Generator[R, None, None]:
     """func(item) for every item; on every core when there are at least `min_parallel` items.
 
@@ -59,18 +70,27 @@ def pool_map(
     Consume it inside `contextlib.closing(...)` (or use `pool_list`): an exception raised in the
     caller's loop body (Ctrl-C during a progress update) then closes the generator at once, which
     stops the workers before the caller cleans up what they were writing.
+    `on_report`: called in this process with each value `func` passes to `report`, as it comes.
     """
+    global _ON_REPORT
     n = cores()
     parallel = len(items) >= min_parallel and n > 1 and "fork" in mp.get_all_start_methods()
+    # A map may run inside another's item (in this process, or in a worker): the outer map's
+    # `shared` and `on_report` come back when it ends; its reports reach the nearest on_report.
+    outer, outer_report = dict(_SHARED), _ON_REPORT
     _SHARED.clear()
     _SHARED.update(shared or {})
+    _ON_REPORT = on_report or outer_report
     try:
         if not parallel:
             yield from (func(item) for item in items)
             return
-        yield from _Workers(func, items, min(n, len(items)), chunksize).results(ordered)
+        workers = _Workers(func, items, min(n, len(items)), chunksize, on_report)
+        yield from workers.results(ordered)
     finally:
         _SHARED.clear()
+        _SHARED.update(outer)
+        _ON_REPORT = outer_report
 
 
 # Chunks handed to a worker ahead of the one it is on, so it never waits for the parent. The
@@ -83,8 +103,16 @@ class _Workers:
     inherited at fork). No threads: a worker's error, a worker's death (the pipe ends) and the
     caller leaving early are each seen in this loop, which then kills every worker at once."""
 
-    def __init__(self, func: Callable[[Any], Any], items: Sequence[Any], size: int, chunk: int):
+    def __init__(
+        self,
+        func: Callable[[Any], Any],
+        items: Sequence[Any],
+        size: int,
+        chunk: int,
+        on_report: Callable[[Any], None] | None = None,
+    ):
         self.chunks = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+        self.on_report = on_report
         context = mp.get_context("fork")
         self.pipes: list[Connection] = []
         self.processes: list[Any] = []
@@ -136,6 +164,10 @@ class _Workers:
                     raise RuntimeError(f"a worker died (exit {process.exitcode})") from None
                 if kind == "error":
                     raise value
+                if kind == "report":  # from within a chunk still at work
+                    if self.on_report is not None:
+                        self.on_report(value)
+                    continue
                 number = given[pipe].pop(0)
                 give(pipe)
                 if not ordered:
@@ -160,7 +192,9 @@ class _Workers:
 
 
 def _serve(func: Callable[[Any], Any], items: Sequence[Any], pipe: Any, others: list[Any]) -> None:
+    global _ON_REPORT
     _ignore_interrupts()
+    _ON_REPORT = functools.partial(_report_to, pipe)
     for other in others:
         other.close()
     while True:
@@ -177,6 +211,10 @@ def _serve(func: Callable[[Any], Any], items: Sequence[Any], pipe: Any, others: 
             _send(pipe, ("error", exc))
             return
         _send(pipe, outcome)
+
+
+def _report_to(pipe: Any, value: Any) -> None:
+    _send(pipe, ("report", value))
 
 
 def _send(pipe: Any, message: tuple[str, Any]) -> None:

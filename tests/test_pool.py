@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pool import Background, cores, in_background, pool_map, shared
+from generator.pool import Background, cores, in_background, pool_list, pool_map, report, shared
 from generator.problems import HandbookError
 from tests.conftest import copy_repository
 
@@ -42,6 +42,39 @@ def test_parallel_results_equal_serial_results() -> None:
 
 
 @pytest.mark.skipif(cores() < 2, reason="needs two cores to fork workers")
+def _counting(x: int) -> int:
+    for step in range(3):
+        report((x, step))
+    return x
+
+
+def _outer(x: int) -> tuple[int, list[int], str]:
+    """A map inside a map's item (in this process): its own `shared`, then the outer's again;
+    its reports reach the outer map's on_report."""
+    inner = pool_list(_counting, [x * 10, x * 10 + 1], min_parallel=10**9, shared={"k": "in"})
+    return x, inner, shared()["k"]
+
+
+@pytest.mark.parametrize("least", [1, 10**9], ids=["forked", "in-process"])
+def test_reports_reach_the_parent_while_items_are_at_work(least: int) -> None:
+    got: list[tuple[int, int]] = []
+    results = []
+    for value in pool_map(_counting, list(range(6)), min_parallel=least, on_report=got.append):
+        results.append(value)
+        # every report of an item arrives before its result
+        assert [(value, step) for step in range(3)] == [r for r in got if r[0] == value]
+    assert results == list(range(6))
+    assert sorted(got) == [(x, step) for x in range(6) for step in range(3)]
+
+    got.clear()
+    nested = pool_list(
+        _outer, [1, 2], min_parallel=least, shared={"k": "out"}, on_report=got.append
+    )
+    assert nested == [(1, [10, 11], "out"), (2, [20, 21], "out")]
+    assert sorted(got) == [(x, step) for x in (10, 11, 20, 21) for step in range(3)]
+    assert shared() == {}  # nothing of a finished map is left
+
+
 def test_a_worker_error_reaches_the_parent_as_itself() -> None:
     with pytest.raises(HandbookError, match="item 7 is bad"):
         list(pool_map(_fail_on_seven, list(range(20)), min_parallel=1))

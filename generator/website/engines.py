@@ -202,8 +202,8 @@ def build(
     parallel: Parallel | None = None,
 ) -> dict[str, Verdict]:
     """Build the generated tree at config_path with `engine` into site_dir; with `parallel`
-    the engine may fork workers (not when it runs in a worker itself, beside another job).
-    Returns the pages they scanned and passed."""
+    MkDocs runs its build steps itself, on every core unless `parallel.fork` is false (in a
+    worker beside another job). Returns the pages its workers scanned and passed."""
     try:
         builder = _BUILDERS[engine]
     except KeyError:

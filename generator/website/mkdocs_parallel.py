@@ -203,11 +203,14 @@ class Parallel:
     between builds (compiling Material's templates costs 0.2 s on one core, before the page
     workers can start); Jinja checks each template's source before using what it kept.
     `progress`: the pages rendered and written, as the parent receives them.
+    `fork`: False runs the same steps in this process (a pool worker beside another job), for
+    the progress they report.
     """
 
     check: PageCheck | None = None
     templates: Path | None = None
     progress: SiteProgress | None = None
+    fork: bool = True
 
 
 def build(config: MkDocsConfig, helpers: Parallel | None = None) -> dict[str, Verdict]:
@@ -257,7 +260,7 @@ def build(config: MkDocsConfig, helpers: Parallel | None = None) -> dict[str, Ve
         pages: list[Page] = [file.page for file in doc_files if file.page is not None]
         assert len(pages) == len(doc_files)
         job = {"config": config, "files": files, "pages": pages, "parent": os.getpid()}
-        job["check"] = helpers.check
+        job["check"], job["fork"] = helpers.check, helpers.fork
         progress = helpers.progress or SiteProgress()
         rendering = zip(pages, _map(_render, pages, job), strict=True)
         for n, (page, (rendered, records)) in enumerate(rendering, 1):
@@ -306,8 +309,10 @@ def build(config: MkDocsConfig, helpers: Parallel | None = None) -> dict[str, Ve
 
 
 def _map(func: Any, pages: Sequence[Page], job: dict[str, Any]) -> Iterator[Any]:
-    """func(index) for every page, in page order, on every core (workers forked now)."""
-    results = pool_map(func, range(len(pages)), min_parallel=2, shared=job, chunksize=CHUNK)
+    """func(index) for every page, in page order, on every core (workers forked now) unless the
+    job says not to fork."""
+    least = 2 if job["fork"] else len(pages) + 1
+    results = pool_map(func, range(len(pages)), min_parallel=least, shared=job, chunksize=CHUNK)
     gc.freeze()  # workers' collections then skip the inherited heap (no copy-on-write faults)
     try:
         with closing(results):

@@ -11,6 +11,7 @@ from generator.cli import BUILD_BARS, main
 from generator.progress import SiteProgress
 from generator.website.build import build_site
 from generator.website.generate import page_jobs
+from tests.conftest import shared_outcome
 
 Reports = list[tuple[int, int, str]]
 
@@ -44,6 +45,29 @@ def test_every_page_is_reported_once_per_loop(default_catalog: Catalog, tmp_path
         default_catalog, tmp_path / "build", site, progress=SiteProgress(lambda *r: again.append(r))
     )
     assert again == []  # an unchanged rebuild generates no page: nothing to count
+
+
+def test_pages_are_reported_from_the_worker_beside_the_offline_copy(
+    default_catalog: Catalog, tmp_path: Path
+) -> None:
+    """A full build runs MkDocs in a worker beside the offline copy's run: its pages still
+    reach the parent's bars, once each (the offline copy's run reports none)."""
+    rendered: Reports = []
+    written: Reports = []
+    progress = SiteProgress(None, lambda *r: rendered.append(r), lambda *r: written.append(r))
+    site, offline = tmp_path / "site", tmp_path / "offline"
+    build_site(default_catalog, tmp_path / "build", site, offline_site=offline, progress=progress)
+    pages = page_jobs(default_catalog, True, False)
+    _counted(rendered, len(pages))
+    _counted(written, len(pages))
+    assert all((site / rel).is_file() for _, _, rel in written)  # the site's, not the copy's
+    assert (offline / "search/search_index.js").is_file()
+
+
+def test_the_full_build_shows_every_bar(full_build: Path) -> None:
+    output = shared_outcome(full_build)["output"]
+    for label in BUILD_BARS:
+        assert label in output, label
 
 
 def test_build_shows_the_site_bars(repo_copy: Path) -> None:
