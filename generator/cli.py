@@ -263,7 +263,13 @@ def build(
 @main.command()
 @root_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
 @engine_option
 def serve(root: Path, host: str, port: int, engine: str) -> None:
     """Live preview at http://HOST:PORT/: rebuilds when content/, overrides/ or templates change.

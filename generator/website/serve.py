@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import html
 import logging
 import shutil
@@ -108,6 +109,13 @@ def _serve(root: Path, host: str, port: int, site_dir: Path, engine: str) -> Non
             server.watch(str(path))
     try:
         server.serve()  # type: ignore[no-untyped-call]
+    except OSError as exc:  # binding the port
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise HandbookError(
+            f"{host}:{port} is already in use (another preview or server?); stop it or choose "
+            "another --port"
+        ) from None
     except KeyboardInterrupt:
         log.info("Stopping the preview")
     finally:

@@ -93,3 +93,27 @@ def test_sigterm_removes_the_preview_folder_like_ctrl_c(tmp_path: Path) -> None:
         output = server.communicate(timeout=20)[0]
     assert not list(scratch.glob("handbook-preview-*")), output
     assert "Stopping the preview" in output
+
+
+def test_a_busy_or_impossible_port_is_a_clear_error(tmp_path: Path) -> None:
+    """A port in use said only "Address already in use"; --port 99999 was reported as a bug."""
+    root = make_repo("minimal", tmp_path / "repo")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [str(HANDBOOK), "serve", "--root", str(root), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1, result.stderr
+    assert f"127.0.0.1:{port} is already in use" in result.stderr and "--port" in result.stderr
+    result = subprocess.run(
+        [str(HANDBOOK), "serve", "--root", str(root), "--port", "99999"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "not in the range" in result.stderr, result.stderr
