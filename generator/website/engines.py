@@ -80,7 +80,10 @@ def build_mkdocs(
     except BuildFailed:
         raise  # a worker's failure, already worded as below
     except Exception as exc:  # a template error in overrides/ arrives as a Jinja exception
-        raise mkdocs_parallel.failure(exc) from exc
+        failed = mkdocs_parallel.failure(exc)
+        if collector.messages:  # the reason MkDocs logged before "Aborted with ..."
+            failed = BuildFailed(f"{failed}\n  " + "\n  ".join(collector.messages))
+        raise failed from exc
     finally:
         mkdocs_logger.removeHandler(collector)
     if collector.messages:

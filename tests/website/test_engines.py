@@ -92,3 +92,19 @@ def test_serve_rebuilds_with_zensical(tmp_path: Path) -> None:
     assert rebuild(root, preview, "zensical")
     assert "Practise two" in page.read_text()
     assert not (preview / "stale.html").exists()  # the engine owns the folder, like MkDocs
+
+
+def test_a_mkdocs_configuration_error_gives_mkdocs_reason(tmp_path: Path) -> None:
+    """MkDocs logs why it aborts ("plugin is not installed") and raises only "Aborted with a
+    configuration error!": the message carries the reason, and the previous site stays."""
+    root = make_repo("second-org", tmp_path / "repo")
+    site = build(root, "--engine", "mkdocs")
+    before = (site / "index.html").read_bytes()
+    config = root / "mkdocs.yml"
+    text = config.read_text()
+    assert "\nplugins:\n" in text
+    config.write_text(text.replace("\nplugins:\n", "\nplugins:\n  - no-such-plugin\n", 1))
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--no-pdf"])
+    assert result.exit_code == 1, result.output
+    assert 'The "no-such-plugin" plugin is not installed' in result.output, result.output
+    assert (site / "index.html").read_bytes() == before
