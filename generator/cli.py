@@ -520,10 +520,13 @@ def new(
         click.echo(f"{len(changes) - unchanged} file(s) changed, {unchanged} unchanged.")
         return
     create_repository(directory, source, _identity(identity, logo), language=language)
-    click.echo(
-        f"Created {directory}. Next: cd {directory}, follow README.md (set-up), then "
-        "handbook validate && handbook serve"
+    here = directory.resolve() == Path.cwd().resolve()
+    start = (
+        "Created the repository here. Next:"
+        if here
+        else f"Created {directory}. Next: cd {directory},"
     )
+    click.echo(f"{start} follow README.md (set-up), then handbook validate && handbook serve")
 
 
 @main.command()

@@ -120,7 +120,11 @@ def test_new_fills_the_empty_working_directory(
     target = tmp_path / "clone"
     target.mkdir()
     monkeypatch.chdir(target)
-    new(Path("."), "--tool-requirement", INDEX, "--name", "Acme")
+    code, output = run(
+        "new", ".", "--tool-requirement", INDEX, "--name", "Acme", "--language", "de"
+    )
+    assert code == 0, output
+    assert "Created the repository here. Next: follow README.md" in output  # not "cd ."
     assert (target / "content" / "organization.yml").is_file()
     assert not [p.name for p in target.iterdir() if p.name.endswith(".new")]
     assert [p.name for p in tmp_path.iterdir()] == ["clone"]

@@ -207,7 +207,8 @@ def _scaffold(dest: Path, source: ToolSource, identity: Identity, language: str 
     name = apply_identity(dest, identity)
     if language:
         org_file = dest / "content" / "organization.yml"
-        org_file.write_text(set_line(org_file.read_text(encoding="utf-8"), "language", language))
+        text = set_line(org_file.read_text(encoding="utf-8"), "language", language)
+        org_file.write_text(text, encoding="utf-8")
     source, _ = _with_wheel(dest, source)
     write_generated(dest, source)
     env = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
