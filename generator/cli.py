@@ -251,7 +251,8 @@ def build(
     with started_ahead(root, engine, tree_key(inputs, settings)) as started:
         catalog = require_catalog(root, cache=True, digest=inputs)
         bars = [ProgressBar(label) for label in BUILD_BARS]
-        site = SiteProgress(*bars[:3])
+        generated, rendered, written = bars[:3]
+        site = SiteProgress(generated, rendered, written, lambda line: click.echo(line, err=True))
         try:
             out = run_build(catalog, settings, BuildProgress(site, *bars[3:]), started)
         finally:

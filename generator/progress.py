@@ -20,6 +20,9 @@ class SiteProgress:
     generated: Progress | None = None  # Markdown pages generated from the catalog
     rendered: Progress | None = None  # pages MkDocs turned into HTML, on every core
     written: Progress | None = None  # pages MkDocs laid into the theme and wrote
+    # A line to show while an engine that reports nothing works (Zensical): what it builds,
+    # and how long its last build took.
+    waiting: Callable[[str], None] | None = None
 
 
 @dataclass(frozen=True)

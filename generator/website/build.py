@@ -104,9 +104,8 @@ def build_site(
     config = generated.config_path
     extra = dict(extra_files or {})
     if engine == "zensical":
-        _zensical_site(
-            catalog, _SiteRun(config, site_dir, started, generated.unchanged), offline_site, extra
-        )
+        site = _SiteRun(config, site_dir, started, generated.unchanged)
+        _zensical_site(catalog, site, offline_site, extra, progress.waiting)
         return {}
     # Forked workers only from a single thread (the preview server's threads could hold locks).
     alone = offline_site is None and threading.active_count() == 1
@@ -156,11 +155,13 @@ def _zensical_site(
     site: _SiteRun,
     offline_site: Path | None,
     extra: dict[str, Callable[[Catalog], str]],
+    waiting: Callable[[str], None] | None = None,
 ) -> None:
     """Zensical on the site (and the offline copy's tree) as subprocesses; this process makes
     the texts and prepares the final scan meanwhile. Nothing is scanned ahead: Zensical writes
     its pages in one burst at its end (at 1,000 goals, 36 of 1,067 files existed half a second
-    before it finished), so the final scan, on every core, does it at once."""
+    before it finished), so the final scan, on every core, does it at once. Zensical reports
+    no progress: `waiting` gets a line saying what it builds and how long its last run took."""
     env = engine_environment(catalog.root)
     with ExitStack() as stack:
         taken = site.started.take(site.config, env, site.unchanged) if site.started else None
@@ -172,15 +173,33 @@ def _zensical_site(
             offline = _offline_tree(catalog, site.config.parent, "zensical")
             runs.append((engines.ZensicalRun(offline, {**env, **OFFLINE_ENV}), offline_site))
             stack.callback(runs[1][0].cancel)
+        if waiting is not None:
+            waiting(_zensical_waiting(site.config.parent))
         texts = _texts(catalog, extra)
         prepare([theme_overrides(catalog.root)], "zensical")  # the final scan starts at once
         for run, folder in runs:
             run.finish(folder)
+        if runs[0][0].seconds is not None:
+            (site.config.parent / ZENSICAL_SECONDS).write_text(f"{runs[0][0].seconds:.1f}")
     if offline_site is not None:
         from generator.website.offline import check_offline_site
 
         check_offline_site(offline_site, "zensical")
     _write_texts(site.site_dir, texts)
+
+
+ZENSICAL_SECONDS = ".zensical-seconds"  # in build/: how long the site's last Zensical run took
+
+
+def _zensical_waiting(build_dir: Path) -> str:
+    """What the build shows while Zensical works: its pages, and its last run's time here."""
+    pages = sum(1 for _ in (build_dir / "docs").rglob("*.md"))
+    try:
+        last = float((build_dir / ZENSICAL_SECONDS).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        last = -1.0
+    took = f" (its last build here took {last:.0f} s)" if 0 <= last < 86400 else ""
+    return f"Zensical is building {pages:,} pages; it reports no progress{took}."
 
 
 def _offline_tree(catalog: Catalog, build_dir: Path, engine: str) -> Path:

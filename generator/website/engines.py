@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,6 +141,8 @@ class ZensicalRun:
         config = _zensical_config(config_path)
         self.env = dict(env)
         self.built = zensical_output(config_path)
+        self.started = time.monotonic()
+        self.seconds: float | None = None  # how long the run took, once finished
         shutil.rmtree(self.built, ignore_errors=True)
         self._log = tempfile.TemporaryFile()  # noqa: SIM115  (closed by finish or cancel)
         self.process = subprocess.Popen(
@@ -159,6 +162,7 @@ class ZensicalRun:
         except subprocess.TimeoutExpired:
             self.cancel()
             raise BuildFailed(f"Zensical did not finish within {ZENSICAL_TIMEOUT} s") from None
+        self.seconds = time.monotonic() - self.started
         with self._log:
             self._log.seek(0)
             output = self._log.read().decode("utf-8", "replace").strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -75,3 +76,23 @@ def test_build_shows_the_site_bars(repo_copy: Path) -> None:
     assert result.exit_code == 0, result.output
     for label in BUILD_BARS[:3]:
         assert label in result.output
+
+
+def test_zensical_gets_a_line_with_its_pages_and_its_last_time(
+    default_catalog: Catalog, tmp_path: Path
+) -> None:
+    """Zensical reports no progress: the build says what it builds, and from its second build
+    on, how long the last run took."""
+    lines: list[str] = []
+    progress = SiteProgress(waiting=lines.append)
+    pages = len(page_jobs(default_catalog, True, True))
+    for _ in range(2):
+        build_site(
+            default_catalog, tmp_path / "build", tmp_path / "site", "zensical", progress=progress
+        )
+    first, second = lines
+    assert first == f"Zensical is building {pages} pages; it reports no progress."
+    seconds = float((tmp_path / "build/.zensical-seconds").read_text())
+    assert 0 < seconds < 600
+    assert second.startswith(f"Zensical is building {pages} pages; it reports no progress (its")
+    assert re.search(r"its last build here took \d+ s\)\.$", second), second
