@@ -98,6 +98,15 @@ LINE_MM = {"a4": 8.5, "letter": 8}  # writing lines, as the CSS above sets them
 PAGE_MARGINS_MM = {"a4": (16, 18), "letter": (12.7, 14)}  # top, bottom: the text area's edges
 
 
+def pdf_identifier(key: str) -> bytes:
+    """The PDF's /ID (16 bytes) from its cache key, the same for a fresh and a composed booklet.
+
+    pydyf writes the /ID as a literal string, where a raw carriage return reads back as a line
+    feed (PDF 7.3.4.2): so the identifier holds no CR, and reads back as the bytes meant.
+    """
+    return bytes.fromhex(key[:32]).replace(b"\r", b"\n")
+
+
 def css_string(text: str) -> str:
     """Text as a CSS string literal: locale strings are content, so escape everything."""
     return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
@@ -312,7 +321,7 @@ class Renderer:
             "cache": self.cache,
             "pdf_forms": self.fillable,
             "pdf_tags": True,
-            "pdf_identifier": bytes.fromhex(key[:32]),
+            "pdf_identifier": pdf_identifier(key),
         }
 
     @property

@@ -29,7 +29,7 @@ import pikepdf
 from generator.pdf.compose import compose
 from generator.pdf.fonts import lato_draws
 from generator.pdf.fontshare import shared_programs
-from generator.pdf.render import Item, Job, Renderer, pair_title
+from generator.pdf.render import Item, Job, Renderer, pair_title, pdf_identifier
 from generator.pdf.slots import (
     OVERLAY_CSS,
     PLACEHOLDERS,
@@ -210,7 +210,7 @@ class BookletParts:
                 stamp,
                 target,
                 info=info,
-                identifier=bytes.fromhex(key[:32]),
+                identifier=pdf_identifier(key),
                 outline_titles={PLACEHOLDERS["title"]: pair_title(pair)},
                 font_programs=self.font_programs(job.paper, job.items, parts),
             )

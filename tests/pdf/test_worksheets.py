@@ -7,6 +7,7 @@ import logging
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -150,6 +151,23 @@ def test_same_input_gives_identical_bytes(catalog: Catalog, tmp_path: Path) -> N
     a = render_worksheets(catalog, tmp_path / "a", papers=("a4",), goal_ids=("alpha",))
     b = render_worksheets(catalog, tmp_path / "b", papers=("a4",), goal_ids=("alpha",))
     assert a[0].read_bytes() == b[0].read_bytes()
+
+
+def test_pdf_identifier_reads_back_as_written(catalog: Catalog, tmp_path: Path) -> None:
+    # The /ID comes from the cache key; composed booklets get the same one (reuse.py). Written
+    # by pydyf as a literal string, a raw CR in it read back as LF (CR LF as one LF), so about
+    # one PDF in 16 had an /ID of other bytes, or fewer, than its composed twin.
+    key = "0d0a" * 8 + "0d" * 24
+    target = tmp_path / "id.pdf"
+    renderer = Renderer(catalog)
+    renderer.save(renderer.layout('<html lang="en"><p>x</p>', "a4", key), "a4", target, key)
+    with pikepdf.open(target) as pdf:
+        identifier = bytes(pdf.trailer.ID[0])
+    assert len(identifier) == 16
+
+    from generator.pdf.render import pdf_identifier
+
+    assert identifier == pdf_identifier(key)
 
 
 def test_fillable_fields_have_stable_names(catalog: Catalog, tmp_path: Path) -> None:
