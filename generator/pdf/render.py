@@ -92,7 +92,7 @@ class Job:
 PAPER_CSS = {
     "a4": "@page { size: A4; }\n",
     "letter": "@page { size: letter; margin-top: 12.7mm; margin-bottom: 14mm; }\n"
-    ".line { height: 8mm; } input[type=text] { height: 8mm; }\n",
+    ".line { min-height: 8mm; } input[type=text] { height: 8mm; }\n",
 }
 LINE_MM = {"a4": 8.5, "letter": 8}  # writing lines, as the CSS above sets them
 PAGE_MARGINS_MM = {"a4": (16, 18), "letter": (12.7, 14)}  # top, bottom: the text area's edges
