@@ -128,6 +128,8 @@ def scan_roster(path: Path, catalog: Catalog, visit: Visit | None = None) -> Ros
         known = {g.id for g in catalog.goals}
         try:
             for row in reader:
+                if not any(v.strip() for k, v in row.items() if k and v):
+                    continue  # only separators (",,,"): a cleared row, as Excel saves it
                 pair, problems = _row(row, col, known)
                 if len(errors) < MAX_REPORTED:
                     errors += [f"{path}:{reader.line_num}:{c}: {m}" for c, m in problems]

@@ -157,6 +157,16 @@ def test_bad_roster_rows_are_all_reported_with_line_numbers(
     assert not (tmp_path / "out").exists()
 
 
+def test_rows_of_only_separators_are_skipped_like_blank_lines(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    # Excel saves rows whose cells were cleared as ",,,": not a pair with three empty cells.
+    roster = tmp_path / "pairs.csv"
+    rows = HEADER + ",,,\nAda,Grace,2027-03-01,\n\n , ,,\n,,,\n"
+    roster.write_bytes(rows.replace("\n", "\r\n").encode("utf-8"))
+    assert [(p.mentor, p.mentee) for p in read_roster(roster, catalog)] == [("Ada", "Grace")]
+
+
 def test_missing_roster_column(catalog: Catalog, tmp_path: Path) -> None:
     roster = tmp_path / "pairs.csv"
     roster.write_text("mentor,mentee\nAda,Grace\n")
