@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -19,6 +19,47 @@ from generator.problems import Problem
 from generator.schemas import SCHEMA_BY_KIND, load_schemas
 
 _UNEXPECTED = re.compile(r"\('([^']+)'(?: was|, )")
+
+
+def ecma_pattern(pattern: str) -> str:
+    """A schema pattern for Python's `re` with JSON Schema's (ECMA-262) meaning of `$`: the end
+    of the text. Python's `$` also matches before a final line break, so `^[a-z]{2}$` passed
+    "en\\n" and a duration "P6M\\n" reached the build. Each `$` outside a character class
+    becomes `\\Z`."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]" or out[-1] in ("[", "[^")  # a leading ] is literal
+        elif char == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "^":
+                char, i = "[^", i + 1
+        elif char == "$":
+            char = "\\Z"
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(ecma_pattern(pattern))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """jsonschema's `pattern` keyword (also used by `propertyNames`), with `$` as in ECMA-262."""
+    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
 
 
 @cache
@@ -33,14 +74,14 @@ def _validators() -> dict[str, Draft202012Validator]:
         (s["$id"], Resource.from_contents(s, default_specification=DRAFT202012))
         for s in schemas.values()
     )
-    validators = {}
+    checkers = {}
     for kind, name in SCHEMA_BY_KIND.items():
         schema = schemas[name]
         inlined = _inline_refs(schema, registry.resolver(schema["$id"]), ())
-        validators[kind] = Draft202012Validator(
+        checkers[kind] = _Validator(
             inlined, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
         )
-    return validators
+    return checkers
 
 
 def inlined_schema(kind: str) -> dict[str, Any]:

@@ -191,6 +191,36 @@ def test_an_order_above_the_maximum_is_an_error(repo_copy: Path) -> None:
     assert_invalid_at(repo_copy, LEARN, line, "10001 is greater than the maximum of 10000")
 
 
+# Python's `$` also matches before a final line break; JSON Schema's (ECMA-262) does not. Each
+# of these passed validation, and the durations then crashed the build ("a bug in the tool").
+TRAILING_NEWLINE_CASES = [
+    (ORG, "duration: P6M", 'duration: "P6M\\n"', "How long a mentoring pair runs"),
+    (ORG, "cadence: P2W", 'cadence: "P2W\\n"', "Time between check-ins"),
+    (ORG, 'primary: "#1f5f7a"', 'primary: "#1f5f7a\\n"', "`#rrggbb`"),
+    (ORG, "language: en", 'language: "en\\n"', "Language of the site"),
+    (LEARN, "tags: [skills,", 'tags: ["skills\\n",', "lowercase tag word"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "message"),
+    TRAILING_NEWLINE_CASES,
+    ids=[old.split(":")[0] for _, old, _, _ in TRAILING_NEWLINE_CASES],
+)
+def test_a_pattern_value_with_a_trailing_line_break_is_an_error(
+    repo_copy: Path, rel: str, old: str, new: str, message: str
+) -> None:
+    edit(repo_copy, rel, old, new)
+    assert_invalid_at(repo_copy, rel, line_of(repo_copy, rel, new), message)
+
+
+def test_schema_patterns_keep_their_meaning_in_python() -> None:
+    from generator.validate.schema_check import ecma_pattern
+
+    assert ecma_pattern(r"^[a-z]{2}$") == r"^[a-z]{2}\Z"
+    assert ecma_pattern(r"^a\$[$][]$][^]$]$") == r"^a\$[$][]$][^]$]\Z"
+
+
 def test_a_renamed_term_never_renames_a_placeholder(repo_copy: Path) -> None:
     """A field named like a term ({mentor}) once became {coach} in the build (KeyError).
     Terms are now renamed in the statement's text only, after the one parser split it."""
