@@ -30,3 +30,21 @@ def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> str:
     for row in rows:
         writer.writerow([safe_cell(row[c]) for c in columns])
     return buffer.getvalue()
+
+
+DELIMITERS = (",", ";", "\t")  # Excel saves "CSV" with the list separator: ";" in much of Europe
+
+
+def delimiter_for(header: str, wanted: Sequence[str]) -> str:
+    """The delimiter of a CSV whose first line is `header`: the one that finds the most of
+    the `wanted` column names (a comma when none finds more). Reading only: the tool writes
+    commas."""
+
+    def found(delimiter: str) -> int:
+        try:
+            columns = {c.strip() for c in next(csv.reader([header], delimiter=delimiter), [])}
+        except csv.Error:
+            return 0
+        return sum(name in columns for name in wanted)
+
+    return max(DELIMITERS, key=found)  # max keeps the first of equals: the comma

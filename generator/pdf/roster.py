@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from generator.atomic import check_replaceable, staged_folder
 from generator.calendars import CalendarWriter
 from generator.catalog.model import Catalog
+from generator.csvsafe import delimiter_for
 from generator.dates import MAX_DATE, MIN_DATE, DateRangeError, parse_date
 from generator.files import open_regular_file, too_large, utf8_position
 from generator.pdf.render import (
@@ -116,7 +118,10 @@ def scan_roster(path: Path, catalog: Catalog, visit: Visit | None = None) -> Ros
     errors: list[str] = []
     count = 0
     with open_regular_file(path, max_bytes=MAX_ROSTER_BYTES, follow_symlinks=True) as file:
-        reader = csv.DictReader(_lines(file, path, digest))
+        lines = _lines(file, path, digest)
+        header = next(lines, "")
+        delimiter = delimiter_for(header, REQUIRED)  # ";" from Excel in much of Europe
+        reader = csv.DictReader(itertools.chain([header], lines), delimiter=delimiter)
         try:
             columns = [c.strip() for c in reader.fieldnames or []]
         except csv.Error as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator.atomic import check_replaceable, staged_folder
 from generator.catalog.model import Catalog
+from generator.csvsafe import delimiter_for
 from generator.dates import epoch_from_environment
 from generator.files import read_regular_file, utf8_position
 from generator.problems import HandbookError
@@ -55,7 +56,9 @@ def read_typed_csv(path: Path, specs: dict[str, Spec]) -> list[Sheet | Unreadabl
         raise HandbookError(
             f"{path}:{line}:{col}: not UTF-8 text; save the file as CSV UTF-8"
         ) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = text.partition("\n")[0]
+    delimiter = delimiter_for(header, ("sheet_kind",))  # ";" from Excel in much of Europe
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     out: list[Sheet | Unreadable] = []
     try:
         if "sheet_kind" not in (reader.fieldnames or []):

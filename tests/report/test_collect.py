@@ -16,7 +16,10 @@ from pypdf import PdfReader, PdfWriter
 
 from generator.catalog.model import Catalog
 from generator.cli import main
-from generator.report.collect import collect
+from generator.pdf.roster import read_roster
+from generator.report.collect import collect, read_typed_csv
+from generator.report.fields import field_specs
+from generator.report.read import Sheet
 from tests.report.helpers import GOAL, PAIRS, START, Blanks, fill, render_blanks
 
 AS_OF = dt.date(2027, 4, 15)
@@ -492,6 +495,26 @@ def test_roster_pairs_that_returned_nothing_are_idle(
     # Without the roster only pairs with a returned sheet can be known.
     without = collect(default_catalog, [returned], tmp_path / "plain", as_of=AS_OF)
     assert "Mentee 8 · Mentor 8" not in {p.label for p in without.figures.idle}
+
+
+def test_csv_saved_with_semicolons_is_read(default_catalog: Catalog, tmp_path: Path) -> None:
+    # Excel in much of Europe saves "CSV UTF-8" with ";" between cells (and a BOM, CRLF):
+    # the typed-up returns and the roster are read either way, a comma inside a name included.
+    typed = tmp_path / "typed.csv"
+    rows = [
+        ["sheet_kind", "pair", "pair_start", f"goal.{GOAL}.outcome"],
+        ["pair-booklet", "Smith, Jo · Ann", START, "achieved"],
+    ]
+    typed.write_bytes(
+        b"\xef\xbb\xbf" + "".join(";".join(row) + "\r\n" for row in rows).encode("utf-8")
+    )
+    [sheet] = read_typed_csv(typed, field_specs(default_catalog))
+    assert isinstance(sheet, Sheet), sheet
+    assert (sheet.kind, sheet.pair_label) == ("pair-booklet", "Smith, Jo · Ann")
+    roster = tmp_path / "pairs.csv"
+    roster.write_bytes(b"\xef\xbb\xbfmentor;mentee;start_date\r\nAnn;Smith, Jo;2027-02-01\r\n")
+    [pair] = read_roster(roster, default_catalog)
+    assert (pair.mentor, pair.mentee, pair.start) == ("Ann", "Smith, Jo", "2027-02-01")
 
 
 def test_bad_roster_stops_with_its_line(
