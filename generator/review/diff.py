@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -22,6 +23,7 @@ from generator.review.git import changed_paths, export_tree, open_repository, re
 from generator.review.worksheets import WorksheetChange, compare_worksheets, render_side
 from generator.templating import OVERRIDES
 from generator.validate.check import Outcome, check_repository
+from generator.validate.report import where
 
 # Files that are code, not content: the owners review them (CODEOWNERS), whatever they do.
 CODE_PATHS = (
@@ -105,6 +107,15 @@ def _warnings(outcome: Outcome) -> set[tuple[str, str]]:
     return {(p.file, p.message) for p in outcome.problems if not p.is_error}
 
 
+def left_out(language: str, problems: Sequence[Problem], shown: int = 3) -> str:
+    """The note on a language the working tree does not build in, with its first errors (the
+    published language validates, so `handbook validate` alone does not show them)."""
+    errors = [p for p in problems if p.is_error]
+    listed = "; ".join(f"{where(p)}: {p.message}" for p in errors[:shown])
+    more = f" (and {len(errors) - shown} more)" if len(errors) > shown else ""
+    return f"the catalog does not build in '{language}'; that language is left out: {listed}{more}"
+
+
 def run_review(
     root: Path, base: str | None, artifacts: Path | None, *, ignore: Path | None = None
 ) -> Review:
@@ -135,9 +146,7 @@ def run_review(
         after = head if lang == published else check_repository(root, language=lang)
         before = check_repository(base_root, language=lang)
         if after.catalog is None:
-            review.notes.append(
-                f"the catalog does not build in '{lang}'; that language is left out"
-            )
+            review.notes.append(left_out(lang, after.problems))
             continue
         if lang == published and before.catalog is None:
             review.base_invalid = True

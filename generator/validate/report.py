@@ -26,14 +26,15 @@ def _shown(problems: Sequence[Problem]) -> list[Problem]:
     ]
 
 
-def _where(p: Problem) -> str:
+def where(p: Problem) -> str:
+    """FILE:LINE:COL of a problem (FILE alone when the whole file is meant)."""
     return f"{p.file}:{p.line}:{p.col}" if p.line else p.file
 
 
 def report_text(problems: Sequence[Problem]) -> str:
     problems = _shown(problems)
     lines = [
-        f"{_where(p)}: {p.path}: {'' if p.is_error else 'warning: '}{p.message}" for p in problems
+        f"{where(p)}: {p.path}: {'' if p.is_error else 'warning: '}{p.message}" for p in problems
     ]
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors

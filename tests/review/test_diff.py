@@ -7,8 +7,11 @@ from pathlib import Path
 
 import jsonschema
 
+from generator.review.diff import left_out
 from generator.review.report import code, escape
 from generator.schemas import load_schemas
+from generator.validate.check import check_repository
+from tests.fixtures import copy_repository
 from tests.review.gitrepo import edit, git, handbook_diff, make_repository
 
 GOAL = "content/goals/mentee/learn-new-skills.yml"
@@ -170,3 +173,21 @@ def test_contributor_text_is_inert_markdown() -> None:
     assert "<" not in text and ">" not in text and "](" not in text and "@s" not in text
     assert "www\\.evil\\.example" in text and "\\`code\\`" in text
     assert code("a ``b`` c") == "```a ``b`` c```"
+
+
+def test_a_language_left_out_names_its_first_errors(tmp_path: Path) -> None:
+    """A German translation of a goal that is gone: the published language (en) validates,
+    the German catalog does not; the note says why, not only that it is left out."""
+    root = copy_repository(tmp_path / "repo")
+    translations = root / "content/translations/de/goals/mentee"
+    ghost = translations / "ghost-goal.yml"
+    ghost.write_bytes((translations / "learn-new-skills.yml").read_bytes())
+    assert check_repository(root).catalog is not None
+    german = check_repository(root, language="de")
+    assert german.catalog is None
+    note = left_out("de", german.problems)
+    assert note.startswith("the catalog does not build in 'de'; that language is left out: ")
+    assert "content/translations/de/goals/mentee/ghost-goal.yml" in note
+    assert "content/goals/mentee/ghost-goal.yml, which does not exist" in note
+    many = left_out("de", german.problems * 5)
+    assert many.endswith(" more)") and many.count("which does not exist") == 3
