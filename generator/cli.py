@@ -390,20 +390,48 @@ def worksheets(
 @output_folder_option("book-out", "Folder to write book/handbook-LANG-PAPER.pdf to.")
 def book(root: Path, paper: tuple[str, ...], output: Path) -> None:
     """Render only the handbook as a book: every page of the site in one branded PDF."""
+    import shutil
+    import tempfile
+
     from generator.book.render import render_book
+    from generator.problems import BuildFailed
+    from generator.safety.pdf import scan_pdf
 
     catalog = require_catalog(root)
     bar = ProgressBar("Book")
+    output.mkdir(parents=True, exist_ok=True)
+    # A book may come from .cache/book, which is not ours to trust: like `build`, it is
+    # scanned before it is published, from a folder of its own, so no refused PDF is left.
+    staging = Path(tempfile.mkdtemp(prefix=".book-staging-", dir=output))
     try:
-        written = render_book(
-            catalog,
-            output,
-            papers=paper or None,
-            cache_dir=root.resolve() / ".cache" / "book",
-            progress=bar,
-        )
+        try:
+            made = render_book(
+                catalog,
+                staging,
+                papers=paper or None,
+                cache_dir=root.resolve() / ".cache" / "book",
+                progress=bar,
+            )
+        finally:
+            bar.close()
+        findings = [
+            f for path in made for f in scan_pdf(path.relative_to(staging).as_posix(), path)
+        ]
+        if findings:
+            listed = "\n  ".join(str(f) for f in findings[:20])
+            raise BuildFailed(
+                f"the safety scan refused to publish the book ({len(findings)} finding(s); a"
+                f" PDF in .cache/book that this build did not make? delete .cache/book):\n"
+                f"  {listed}"
+            )
+        written = []
+        for path in made:
+            target = output / path.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.replace(target)
+            written.append(target)
     finally:
-        bar.close()
+        shutil.rmtree(staging, ignore_errors=True)
     click.echo(f"Wrote {len(written)} PDF(s) to {output}")
 
 

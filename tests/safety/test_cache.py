@@ -39,6 +39,25 @@ def test_a_poisoned_cache_entry_fails_the_build_and_the_old_site_stays(tmp_path:
     assert {p: p.read_bytes() for p in (root / "site").rglob("*.pdf")} == before
 
 
+def test_handbook_book_refuses_a_poisoned_book_cache_entry(tmp_path: Path) -> None:
+    """`handbook book` copied .cache/book/<key>.pdf to its output unscanned."""
+    root = make_repo("minimal", tmp_path / "repo")
+    out = tmp_path / "book-out"
+    args = ["book", "--root", str(root), "--paper", "a4", "-o", str(out)]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    before = {p: p.read_bytes() for p in out.rglob("*.pdf")}
+    cached = sorted((root / ".cache" / "book").glob("*.pdf"))
+    assert cached and before
+    for entry in cached:
+        hostile_pdf(entry)
+    second = CliRunner().invoke(main, args)
+    assert second.exit_code == 1, second.output
+    assert "safety scan" in second.output and "JavaScript" in second.output
+    assert {p: p.read_bytes() for p in out.rglob("*.pdf")} == before
+    assert sorted(p.name for p in out.iterdir()) == ["book"]  # no staging folder left
+
+
 def test_the_cache_key_changes_with_the_fonts_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
