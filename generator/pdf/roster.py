@@ -32,6 +32,7 @@ from generator.pdf.reuse import BookletParts
 from generator.pdf.shards import ManifestWriter, Shard
 from generator.problems import HandbookError
 from generator.progress import Progress
+from generator.report.read import pair_key
 from generator.safety.text import FORBIDDEN
 
 if TYPE_CHECKING:
@@ -107,8 +108,12 @@ class RosterSummary:
 Visit = Callable[[int, Pair], None]
 
 
+Row = tuple[int, Pair | None, list[tuple[int, str]]]  # line, pair, (column, message)s
+
+
 def scan_roster(path: Path, catalog: Catalog, visit: Visit | None = None) -> RosterSummary:
-    """Read the roster row by row, validating every row; RosterInvalid lists every bad cell.
+    """Read the roster row by row, validating every row; RosterInvalid lists every bad cell,
+    and every row naming a pair an earlier row named (see _Repeats).
 
     `visit(n, pair)` is called for the n-th valid pair (1-based) as it is read; memory stays
     flat because no row is kept. Callers that must not act on a bad roster run one pass
@@ -117,6 +122,32 @@ def scan_roster(path: Path, catalog: Catalog, visit: Visit | None = None) -> Ros
     digest = hashlib.sha256()
     errors: list[str] = []
     count = 0
+    repeats = _Repeats()
+    for line, pair, problems in _rows(path, catalog, digest):
+        if len(errors) < MAX_REPORTED:
+            errors += [
+                f"{path}:{line}:{c}: {m}" if c else f"{path}:{line}: {m}" for c, m in problems
+            ]
+        elif problems:
+            errors.append("")  # counted, not kept: a huge wrong file stays small
+        if pair is not None:
+            repeats.add(pair)
+            count += 1
+            if visit is not None and not errors:
+                visit(count, pair)
+    errors += repeats.confirm(path, catalog)
+    if errors:
+        shown = [e for e in errors if e][:MAX_REPORTED]
+        more = f"\n  ... and {len(errors) - len(shown)} more" if len(shown) < len(errors) else ""
+        raise RosterInvalid("bad roster rows:\n  " + "\n  ".join(shown) + more)
+    if not count:
+        raise RosterInvalid(f"{path}: no pairs in the roster")
+    return RosterSummary(count, digest.hexdigest())
+
+
+def _rows(path: Path, catalog: Catalog, digest: Hash) -> Iterator[Row]:
+    """Every row of the roster that is not blank: its line, and its Pair or its problems
+    (a CSV error ends the rows, as the problem of the line it stopped on)."""
     with open_regular_file(path, max_bytes=MAX_ROSTER_BYTES, follow_symlinks=True) as file:
         lines = _lines(file, path, digest)
         header = next(lines, "")
@@ -136,23 +167,59 @@ def scan_roster(path: Path, catalog: Catalog, visit: Visit | None = None) -> Ros
                 if not any(v.strip() for k, v in row.items() if k and v):
                     continue  # only separators (",,,"): a cleared row, as Excel saves it
                 pair, problems = _row(row, col, known)
-                if len(errors) < MAX_REPORTED:
-                    errors += [f"{path}:{reader.line_num}:{c}: {m}" for c, m in problems]
-                elif problems:
-                    errors.append("")  # counted, not kept: a huge wrong file stays small
-                if pair is not None:
-                    count += 1
-                    if visit is not None and not errors:
-                        visit(count, pair)
-        except csv.Error as exc:  # e.g. a NUL byte: report it with the rows found so far
-            errors.append(f"{path}:{reader.line_num}: {exc}")
-    if errors:
-        shown = [e for e in errors if e]
-        more = f"\n  ... and {len(errors) - len(shown)} more" if len(shown) < len(errors) else ""
-        raise RosterInvalid("bad roster rows:\n  " + "\n  ".join(shown) + more)
-    if not count:
-        raise RosterInvalid(f"{path}: no pairs in the roster")
-    return RosterSummary(count, digest.hexdigest())
+                yield reader.line_num, pair, problems
+        except csv.Error as exc:  # e.g. a NUL byte: reported with the rows found so far
+            yield reader.line_num, None, [(0, str(exc))]
+
+
+class _Repeats:
+    """Rows that name a pair an earlier row named: the report counts a pair by its names
+    (report.read.pair_id), so the two rows' sheets could not be told apart, and the program's
+    figures would be wrong. In flat memory, as the roster is read: a Bloom filter of a fixed
+    2 MiB over the pairs' keys flags each row whose key may have come before; only if one did
+    is the file read once more, for the flagged keys alone, to find which rows share one."""
+
+    BITS = 1 << 24  # a power of two, at most 2**32
+    _MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
+
+    def __init__(self) -> None:
+        self.bits = bytearray(self.BITS // 8)
+        self.flagged: set[bytes] = set()  # false positives and true repeats: a few at most
+
+    def _positions(self, key: bytes) -> list[int]:
+        number = int.from_bytes(key, "big")
+        return [
+            ((number * m) & 0xFFFF_FFFF_FFFF_FFFF) >> 32 & (self.BITS - 1)
+            for m in self._MULTIPLIERS
+        ]
+
+    def add(self, pair: Pair) -> None:
+        key = pair_key(pair.mentee, pair.mentor)
+        seen = True
+        for bit in self._positions(key):
+            byte, mask = bit >> 3, 1 << (bit & 7)
+            seen = seen and bool(self.bits[byte] & mask)
+            self.bits[byte] |= mask
+        if seen:
+            self.flagged.add(key)
+
+    def confirm(self, path: Path, catalog: Catalog) -> list[str]:
+        """One error per row that repeats an earlier row's pair (another pass, if flagged)."""
+        if not self.flagged:
+            return []
+        first: dict[bytes, int] = {}
+        errors = []
+        for line, pair, _ in _rows(path, catalog, hashlib.sha256()):
+            if pair is None or (key := pair_key(pair.mentee, pair.mentor)) not in self.flagged:
+                continue
+            earlier = first.setdefault(key, line)
+            if earlier != line:
+                errors.append(
+                    f"{path}:{line}: mentee '{pair.mentee}' and mentor '{pair.mentor}' are "
+                    f"already a pair on line {earlier}: returned sheets could not tell the two "
+                    "rows apart; remove the repeated row"
+                )
+        return errors
 
 
 def _row(

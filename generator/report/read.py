@@ -82,13 +82,18 @@ class Unreadable:
 
 
 def pair_id(mentee: str, mentor: str) -> str:
-    """A stable id for a pair, from its names (case, accents and spacing do not matter)."""
+    """A stable id for a pair, from its names: case, spacing and compatibility forms (NFKC:
+    full-width letters, ligatures) do not matter; accents do ("Zoë" is not "Zoe")."""
+    return f"pair-{pair_key(mentee, mentor).hex()}"
+
+
+def pair_key(mentee: str, mentor: str) -> bytes:
+    """The 5 bytes behind pair_id: two rows with the same key are one pair to the report."""
 
     def norm(text: str) -> str:
         return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
-    digest = hashlib.sha256(f"{norm(mentee)}\0{norm(mentor)}".encode()).hexdigest()
-    return f"pair-{digest[:10]}"
+    return hashlib.sha256(f"{norm(mentee)}\0{norm(mentor)}".encode()).digest()[:5]
 
 
 def _keywords(text: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from generator.catalog.model import Catalog
 from generator.cli import main
 from generator.files import UnsafeFile
+from generator.pdf import roster as roster_module
 from generator.pdf.render import TEMPLATES
 from generator.pdf.roster import RosterInvalid, read_roster, render_roster
 from generator.problems import BuildFailed, HandbookError
@@ -165,6 +166,50 @@ def test_rows_of_only_separators_are_skipped_like_blank_lines(
     rows = HEADER + ",,,\nAda,Grace,2027-03-01,\n\n , ,,\n,,,\n"
     roster.write_bytes(rows.replace("\n", "\r\n").encode("utf-8"))
     assert [(p.mentor, p.mentee) for p in read_roster(roster, catalog)] == [("Ada", "Grace")]
+
+
+def test_a_repeated_pair_is_refused_naming_both_rows(catalog: Catalog, tmp_path: Path) -> None:
+    """The report counts a pair by its names: a row pasted twice (or differing only in case and
+    spacing, or in its date) would make two booklets whose returns count as one pair's."""
+    roster = tmp_path / "pairs.csv"
+    rows = [
+        "Ada,Grace,2027-03-01,",
+        "Alan,Kay,2027-03-01,",
+        "ada ,  GRACE,2027-05-01,",
+        "Ada,Grace,2027-03-01,",
+        "Grace,Ada,2027-03-01,",  # the other way round: another pair
+    ]
+    roster.write_text(HEADER + "\n".join(rows) + "\n")
+    with pytest.raises(RosterInvalid) as info:
+        render_roster(catalog, roster, tmp_path / "out")
+    message = info.value.format_message()
+    assert f"{roster}:4: mentee 'GRACE' and mentor 'ada' are already a pair on line 2" in message
+    assert f"{roster}:5: mentee 'Grace' and mentor 'Ada' are already a pair on line 2" in message
+    assert message.count("already a pair") == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_repeat_check_confirms_what_its_filter_flags(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Distinct pairs pass whatever the filter flags: with 64 bits every row after the first
+    few is flagged, and the second read finds no repeat among them."""
+    roster = tmp_path / "pairs.csv"
+    roster.write_text(HEADER + "".join(f"Mentor {n},Mentee {n},2027-03-01,\n" for n in range(300)))
+    monkeypatch.setattr(roster_module._Repeats, "BITS", 64)
+    flagged: list[int] = []
+    confirm = roster_module._Repeats.confirm
+
+    def counted(self: roster_module._Repeats, path: Path, catalog: Catalog) -> list[str]:
+        flagged.append(len(self.flagged))
+        return confirm(self, path, catalog)
+
+    monkeypatch.setattr(roster_module._Repeats, "confirm", counted)
+    assert len(read_roster(roster, catalog)) == 300
+    assert flagged and flagged[0] > 200  # nearly all were candidates, none a repeat
+    roster.write_text(roster.read_text() + "Mentor 7,Mentee 7,2027-04-01,\n")
+    with pytest.raises(RosterInvalid, match=r":302: mentee 'Mentee 7' .* on line 9"):
+        read_roster(roster, catalog)
 
 
 def test_missing_roster_column(catalog: Catalog, tmp_path: Path) -> None:
