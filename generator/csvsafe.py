@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -35,6 +36,12 @@ def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> str:
 DELIMITERS = (",", ";", "\t")  # Excel saves "CSV" with the list separator: ";" in much of Europe
 
 
+def column_name(header: str) -> str:
+    """A header cell as the column it names: case, outer spaces and inner spaces or hyphens
+    aside ("Start Date" and "start-date" are start_date), as a spreadsheet user types it."""
+    return re.sub(r"[\s-]+", "_", header.strip()).lower()
+
+
 def delimiter_for(header: str, wanted: Sequence[str]) -> str:
     """The delimiter of a CSV whose first line is `header`: the one that finds the most of
     the `wanted` column names (a comma when none finds more). Reading only: the tool writes
@@ -42,7 +49,8 @@ def delimiter_for(header: str, wanted: Sequence[str]) -> str:
 
     def found(delimiter: str) -> int:
         try:
-            columns = {c.strip() for c in next(csv.reader([header], delimiter=delimiter), [])}
+            cells = next(csv.reader([header], delimiter=delimiter), [])
+            columns = {column_name(c) for c in cells}
         except csv.Error:
             return 0
         return sum(name in columns for name in wanted)

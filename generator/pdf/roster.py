@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from generator.atomic import check_replaceable, staged_folder
 from generator.calendars import CalendarWriter
 from generator.catalog.model import Catalog
-from generator.csvsafe import delimiter_for
+from generator.csvsafe import column_name, delimiter_for
 from generator.dates import MAX_DATE, MIN_DATE, DateRangeError, parse_date
 from generator.files import open_regular_file, too_large, utf8_position
 from generator.pdf.render import (
@@ -154,12 +154,16 @@ def _rows(path: Path, catalog: Catalog, digest: Hash) -> Iterator[Row]:
         delimiter = delimiter_for(header, REQUIRED)  # ";" from Excel in much of Europe
         reader = csv.DictReader(itertools.chain([header], lines), delimiter=delimiter)
         try:
-            columns = [c.strip() for c in reader.fieldnames or []]
+            cells = reader.fieldnames or []
         except csv.Error as exc:
             raise RosterInvalid(f"{path}:1: {exc}") from None
+        columns = [column_name(c) for c in cells]
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
-            raise RosterInvalid(f"{path}:1: missing column(s): {', '.join(missing)}")
+            found = ", ".join(repr(c.strip()) for c in cells) or "nothing"
+            raise RosterInvalid(
+                f"{path}:1: missing column(s): {', '.join(missing)} (the first line has: {found})"
+            )
         col = {name: n for n, name in reversed(list(enumerate(columns, 1)))}  # first duplicate
         known = {g.id for g in catalog.goals}
         try:
@@ -226,7 +230,7 @@ def _row(
     row: dict[str | None, str | None], col: dict[str, int], known: set[str]
 ) -> tuple[Pair | None, list[tuple[int, str]]]:
     """One CSV row as a Pair, or the (column, message) problems that keep it from being one."""
-    values = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    values = {column_name(k): (v or "").strip() for k, v in row.items() if k}
     problems = [(col[c], f"'{c}' is empty") for c in REQUIRED if not values.get(c)]
     problems += [(col[c], p) for c, v in values.items() if (p := _control_problem(c, v))]
     start = values.get("start_date", "")

@@ -214,9 +214,20 @@ def test_the_repeat_check_confirms_what_its_filter_flags(
 
 def test_missing_roster_column(catalog: Catalog, tmp_path: Path) -> None:
     roster = tmp_path / "pairs.csv"
-    roster.write_text("mentor,mentee\nAda,Grace\n")
-    with pytest.raises(RosterInvalid, match="missing column"):
+    roster.write_text("mentor,mentee,Start\nAda,Grace,2027-03-01\n")
+    with pytest.raises(RosterInvalid) as info:
         render_roster(catalog, roster, tmp_path / "out")
+    assert info.value.format_message().endswith(
+        ":1: missing column(s): start_date (the first line has: 'mentor', 'mentee', 'Start')"
+    )
+
+
+def test_headers_as_a_spreadsheet_user_types_them(catalog: Catalog, tmp_path: Path) -> None:
+    roster = tmp_path / "pairs.csv"
+    roster.write_text(" Mentor ;MENTEE;Start Date;Goals\nAda;Grace;2027-03-01;\n")
+    assert [(p.mentor, p.mentee, p.start) for p in read_roster(roster, catalog)] == [
+        ("Ada", "Grace", "2027-03-01")
+    ]
 
 
 # --- rendering (kept small: rendering is slow) -----------------------------------------------
