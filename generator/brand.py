@@ -7,13 +7,16 @@ shade used is derived here (keeping the hue) so it reaches WCAG AA; every output
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from generator.catalog.model import Organization
 from generator.colour import BLACK, WHITE, mix, readable, text_on
+from generator.problems import HandbookError
 
 # Material's page backgrounds: white, and slate's hsla(225, 15%, 14%).
 SLATE_BG = "#1e2129"
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,15 @@ class Palette:
 
 
 def palette(org: Organization) -> Palette:
-    """Every shade the outputs use; colours were validated as #rrggbb before they get here."""
+    """Every shade the outputs use. Colours were validated as #rrggbb before they get here;
+    checked again because they go into CSS verbatim and validation may be read back from
+    .cache/ (a forged schema cache once put `#1f5f7a;}*{...}` into brand.css)."""
     p, a = org.primary, org.accent
+    for name, value in (("primary", p), ("accent", a)):
+        if not _HEX.fullmatch(value):
+            raise HandbookError(
+                f"content/organization.yml: colors.{name} {value[:40]!r} is not a #rrggbb colour"
+            )
     accent_text, accent_dark = readable(a, WHITE), readable(a, SLATE_BG)
     return Palette(
         primary=p,

@@ -58,6 +58,30 @@ def test_handbook_book_refuses_a_poisoned_book_cache_entry(tmp_path: Path) -> No
     assert sorted(p.name for p in out.iterdir()) == ["book"]  # no staging folder left
 
 
+def test_a_forged_schema_cache_cannot_put_css_into_brand_css(tmp_path: Path) -> None:
+    """Validation's schema results are read back from .cache/; a key added there for an
+    organization.yml with a colour that is no colour put its text into brand.css verbatim."""
+    import json
+
+    from generator.load.documents import load_documents
+    from generator.validate.cache import CACHE_FILE, document_key
+
+    root = make_repo("minimal", tmp_path / "repo")
+    args = ["build", "--root", str(root), "--no-pdf"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    org = root / "content" / "organization.yml"
+    colour = '"#1f5f7a;}*{background:#f00}x{x:"'
+    org.write_text(org.read_text().replace('"#1f5f7a"', colour, 1))
+    docs = [d for d in load_documents(root).documents if d.rel == "content/organization.yml"]
+    keys = [*json.loads((root / CACHE_FILE).read_text()), document_key(docs[0])]
+    (root / CACHE_FILE).write_text(json.dumps(keys))
+    second = CliRunner().invoke(main, args)
+    assert second.exit_code == 1, second.output
+    assert "colors.primary" in second.output and "is not a #rrggbb colour" in second.output
+    assert "background:#f00" not in (root / "site/assets/brand.css").read_text()
+
+
 def test_the_cache_key_changes_with_the_fonts_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
