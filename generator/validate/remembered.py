@@ -8,9 +8,9 @@ overrides/, the tool's own files (its package, schemas and default content), Pyt
 the versions of the libraries validation uses and the options of the run. Outcomes with errors
 are never remembered, so errors are reported on every run with their positions.
 
-The file holds a pickle: like the compiled templates and the scan verdicts beside it, .cache/
-belongs to the build machine. Never restore it from a source you would not run code from (a
-CI cache written only by the same repository's own builds is fine).
+The file holds a pickle, sealed with the machine user's key (see memo.py): a file planted in
+.cache/ or restored from another machine's cache reads as nothing remembered, and is never
+unpickled.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.memo import package_version, replace_bytes
+from generator.memo import package_version, read_sealed, replace_sealed
 from generator.resources import PACKAGE, project_dir
 
 if TYPE_CHECKING:
@@ -81,22 +81,22 @@ def validation_digest(root: Path, *, build: bool = True, language: str | None = 
 
 def recall(root: Path, digest: bytes) -> Outcome | None:
     """The outcome remembered under `digest`, or None (none, another digest, unreadable)."""
+    data = read_sealed(root / OUTCOME_FILE)
+    if data is None or data[: len(digest)] != digest:
+        return None
     try:
-        data = (root / OUTCOME_FILE).read_bytes()
-        if data[: len(digest)] != digest:
-            return None
         outcome: Outcome = pickle.loads(data[len(digest) :])
-    except Exception:  # missing, truncated, from another version of the tool: validate
+    except Exception:  # from another version of the tool: validate
         return None
     return outcome
 
 
 def remember(root: Path, digest: bytes, outcome: Outcome) -> None:
-    """Keep a valid outcome under `digest` (see memo.replace_bytes)."""
+    """Keep a valid outcome under `digest` (see memo.replace_sealed)."""
     if not outcome.ok or outcome.catalog is None:
         return
     try:
         data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
         return
-    replace_bytes(root / OUTCOME_FILE, digest + data)
+    replace_sealed(root / OUTCOME_FILE, digest + data)

@@ -243,10 +243,8 @@ def build(config: MkDocsConfig, helpers: Parallel | None = None) -> dict[str, Ve
         files = get_files(config)
         env = config.theme.get_env()
         if helpers.templates is not None:
-            from jinja2 import FileSystemBytecodeCache
-
             helpers.templates.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(helpers.templates))
+            env.bytecode_cache = sealed_bytecode_cache(helpers.templates)
         files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
@@ -306,6 +304,27 @@ def build(config: MkDocsConfig, helpers: Parallel | None = None) -> dict[str, Ve
         raise
     finally:
         logger.removeHandler(warning_counter)
+
+
+def sealed_bytecode_cache(folder: Path) -> Any:
+    """Jinja's FileSystemBytecodeCache with each file sealed (see memo.py): Jinja unpickles a
+    cached template's header and runs its code, so a file planted in the folder must not
+    count."""
+    from jinja2 import FileSystemBytecodeCache
+    from jinja2.bccache import Bucket
+
+    from generator.memo import read_sealed, replace_sealed
+
+    class Sealed(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: Bucket) -> None:
+            data = read_sealed(Path(self._get_cache_filename(bucket)))
+            if data is not None:
+                bucket.bytecode_from_string(data)
+
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            replace_sealed(Path(self._get_cache_filename(bucket)), bucket.bytecode_to_string())
+
+    return Sealed(str(folder))
 
 
 def _map(func: Any, pages: Sequence[Page], job: dict[str, Any]) -> Iterator[Any]:

@@ -4,12 +4,12 @@ remembered verdict never hides a change (the file, the scripts it loads, the rul
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from generator.memo import read_json
 from generator.safety.memory import Memory
 from generator.safety.scan import OFFLINE_INDEXES, SCRIPT_SUFFIXES, _context, scan_output
 from tests.conftest import REPO, copy_repository
@@ -48,7 +48,7 @@ def test_every_file_but_scripts_is_remembered_with_the_scripts_it_loads(
 ) -> None:
     memory = tmp_path / "scan.json"
     assert scan(site, memory) == []
-    kept = json.loads(memory.read_text())
+    kept = read_json(memory)
     files = [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
     rememberable = [
         f for f in files if f not in OFFLINE_INDEXES and Path(f).suffix not in SCRIPT_SUFFIXES
@@ -57,7 +57,7 @@ def test_every_file_but_scripts_is_remembered_with_the_scripts_it_loads(
     rests = {r for scripts in kept.values() for r in scripts}
     assert any(r.startswith("assets/javascripts/bundle.") for r in rests)
     assert scan(site, memory) == []  # read back: still silent
-    assert json.loads(memory.read_text()) == kept
+    assert read_json(memory) == kept
 
 
 def test_a_remembered_verdict_is_used_but_only_under_the_same_rules(
@@ -96,6 +96,6 @@ def test_an_unreadable_memory_file_is_ignored_and_replaced(site: Path, tmp_path:
     memory = tmp_path / "scan.json"
     memory.write_text('{"not": 1, "a list": [3]}')
     assert scan(site, memory) == []
-    assert all(isinstance(v, list) for v in json.loads(memory.read_text()).values())
+    assert all(isinstance(v, list) for v in read_json(memory).values())
     memory.write_text("\0garbage")
     assert scan(site, memory) == []

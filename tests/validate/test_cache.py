@@ -3,12 +3,12 @@ skip the schema checks, yet every error is still reported, cross-file ones inclu
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.memo import read_json
 from generator.validate.cache import CACHE_FILE
 from generator.validate.check import check_repository
 from generator.validate.remembered import OUTCOME_FILE
@@ -16,7 +16,8 @@ from tests.test_build import tree_digest
 
 
 def remembered(root: Path) -> list[str]:
-    keys: list[str] = json.loads((root / CACHE_FILE).read_text(encoding="utf-8"))
+    keys = read_json(root / CACHE_FILE)
+    assert isinstance(keys, list)
     return keys
 
 

@@ -8,8 +8,10 @@ import os
 import pickle
 from pathlib import Path
 
+from generator.memo import read_sealed
 from generator.validate import remembered
 from generator.validate.check import check_repository
+from tests.fixtures import TouchWhenUnpickled
 
 GOAL = "content/goals/mentee/find-a-sponsor.yml"
 
@@ -22,7 +24,8 @@ def titles(root: Path) -> dict[str, str]:
 
 def plant_title(root: Path, goal_id: str, title: str) -> None:
     """Change the remembered Catalog (keeping its digest), as only reading it back would show."""
-    data = (root / remembered.OUTCOME_FILE).read_bytes()
+    data = read_sealed(root / remembered.OUTCOME_FILE)
+    assert data is not None
     digest, outcome = data[:32], pickle.loads(data[32:])
     goals = tuple(
         dataclasses.replace(g, title=title) if g.id == goal_id else g for g in outcome.catalog.goals
@@ -78,3 +81,17 @@ def test_an_unreadable_file_is_ignored(repo_copy: Path) -> None:
     assert titles(repo_copy)["find-a-sponsor"] == "Find a sponsor"
     path.write_bytes(b"")
     assert titles(repo_copy)["find-a-sponsor"] == "Find a sponsor"
+
+
+def test_a_planted_outcome_is_never_unpickled(repo_copy: Path, tmp_path: Path) -> None:
+    """The file's digest prefix is computable from public inputs: a planted file with the
+    right prefix was unpickled (code ran). Without this machine's seal it is ignored."""
+    titles(repo_copy)
+    path = repo_copy / remembered.OUTCOME_FILE
+    data = read_sealed(path)
+    assert data is not None
+    marker = tmp_path / "ran"
+    path.write_bytes(data[:32] + pickle.dumps(TouchWhenUnpickled(marker)))  # right digest, no seal
+    assert titles(repo_copy)["find-a-sponsor"] == "Find a sponsor"  # validated again
+    assert not marker.exists()
+    assert read_sealed(path) is not None  # and remembered again, sealed
