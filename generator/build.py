@@ -132,12 +132,13 @@ def refuse_unsafe_output(
     passed: Mapping[str, Verdict] | None = None,
     clean_pdfs: dict[str, Verdict] | None = None,
     memory: str | None = None,
+    fork: bool = True,
 ) -> None:
     """The post-build safety scan: nothing it flags is ever published (the old site stays).
     `passed`: files already scanned clean, by path (see scan.PageCheck);
     `clean_pdfs`: filled with the PDFs this scan passed (see scan.scan_output);
     `memory`: the name of the verdicts remembered between builds of this output (see
-    safety/memory.py)."""
+    safety/memory.py); `fork`: see scan.scan_output."""
     from generator.safety.memory import memory_file
     from generator.safety.scan import scan_output
 
@@ -149,6 +150,7 @@ def refuse_unsafe_output(
         passed=passed,
         clean_pdfs=clean_pdfs,
         memory=memory_file(root, memory) if memory else None,
+        fork=fork,
     )
     if findings:
         listed = "\n  ".join(str(f) for f in findings[:20])

@@ -93,6 +93,7 @@ def scan_output(
     passed: Mapping[str, Verdict] | None = None,
     clean_pdfs: dict[str, Verdict] | None = None,
     memory: Path | None = None,
+    fork: bool = True,
 ) -> list[Finding]:
     """Everything in `folder` a browser or PDF viewer could run or fetch from another host.
 
@@ -107,7 +108,8 @@ def scan_output(
     into the offline copy, so the site's scan can skip it).
     `memory`: the file of verdicts remembered between builds (see memory.py): a file that
     passed an earlier build unchanged is not scanned again; this build's verdicts replace it.
-    Every other file is scanned here.
+    Every other file is scanned here, on every core unless `fork` is false (a caller with
+    threads of its own, such as the preview server, must not fork).
     """
     context = _context(folder, allowed_hosts, theme_dirs, engine)
     remembered = Memory(memory, context, engine)
@@ -128,9 +130,8 @@ def scan_output(
                 verdicts[rel] = known
                 continue
         unknown.append((rel, path, digest))
-    results = pool_list(
-        _scan_shared, unknown, min_parallel=PARALLEL_MIN_FILES, shared={"context": context}
-    )
+    least = PARALLEL_MIN_FILES if fork else len(unknown) + 1
+    results = pool_list(_scan_shared, unknown, min_parallel=least, shared={"context": context})
     for (rel, _, _), (problems, verdict) in zip(unknown, results, strict=True):
         found += problems
         if not problems:

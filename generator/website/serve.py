@@ -13,6 +13,7 @@ from types import FrameType
 
 import click
 
+from generator.build import refuse_unsafe_output
 from generator.problems import HandbookError
 from generator.validate.check import check_repository
 from generator.validate.report import report_text
@@ -22,6 +23,7 @@ from generator.website.generate import ASSETS, TEMPLATES
 
 log = logging.getLogger("mkdocs.handbook")
 
+PREVIEW_MEMORY = "preview"  # the scan's verdicts on the preview's files (.cache/scan/)
 ERROR_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Catalog errors</title>
 <style>body{{font:16px/1.5 sans-serif;margin:2em;max-width:60em}}pre{{white-space:pre-wrap;
@@ -66,6 +68,13 @@ def _rebuild(root: Path, site_dir: Path, engine: str) -> bool:
         build_site(outcome.catalog, root / "build", site_dir, engine)
     except HandbookError as exc:  # a broken override or template: show it, keep serving
         click.echo(f"Error: {exc.format_message()}", err=True)
+        show_errors(site_dir, exc.format_message())
+        return False
+    try:  # the preview shows only what `build` would publish (this thread must not fork)
+        refuse_unsafe_output(site_dir, root, engine, memory=PREVIEW_MEMORY, fork=False)
+    except HandbookError as exc:
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        shutil.rmtree(site_dir, ignore_errors=True)  # no file of it is served, pages or not
         show_errors(site_dir, exc.format_message())
         return False
     return True

@@ -10,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from generator.website.serve import rebuild
 from tests.fixtures import make_repo
 
 HANDBOOK = Path(sys.executable).parent / "handbook"
@@ -117,3 +118,24 @@ def test_a_busy_or_impossible_port_is_a_clear_error(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 2 and "not in the range" in result.stderr, result.stderr
+
+
+def test_the_preview_serves_only_what_the_safety_scan_passed(tmp_path: Path) -> None:
+    """serve rebuilt the preview without the safety scan `build` runs: an override writing an
+    event handler (or a poisoned cache feeding the engine) reached the reviewer's browser."""
+    root = make_repo("second-org", tmp_path / "repo")
+    preview = tmp_path / "preview"
+    assert rebuild(root, preview)
+    assert (preview / "goals/mentee/alpha/index.html").is_file()
+    main_html = root / "overrides/main.html"
+    text = main_html.read_text()
+    hostile = '{% block extrahead %}\n  <meta name="x"><b onclick="steal()">hi</b>\n'
+    main_html.write_text(text.replace("{% block extrahead %}\n", hostile, 1))
+    assert not rebuild(root, preview)
+    assert [p.name for p in preview.rglob("*")] == ["index.html"]  # nothing else is served
+    page = (preview / "index.html").read_text()
+    assert "The catalog has errors" in page and "inline event handler" in page
+    assert "steal()" not in page.replace("&quot;", '"').split("<pre>")[0]
+    main_html.write_text(text)
+    assert rebuild(root, preview)
+    assert "onclick" not in (preview / "goals/mentee/alpha/index.html").read_text()
