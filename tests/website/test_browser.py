@@ -242,14 +242,27 @@ def _rgb(css: str) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+def _over(css: str, below: str) -> str:
+    """A computed `rgb()`/`rgba()` colour drawn over the #rrggbb colour `below`."""
+    parts = [float(x) for x in re.findall(r"[\d.]+", css)]
+    alpha = parts[3] if len(parts) > 3 else 1.0
+    under = [int(below[i : i + 2], 16) for i in (1, 3, 5)]
+    mixed = (round(c * alpha + u * (1 - alpha)) for c, u in zip(parts[:3], under, strict=True))
+    return "#{:02x}{:02x}{:02x}".format(*mixed)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_buttons_stay_readable_at_rest_and_on_hover(
     browser: object, served: Served, scheme: str
 ) -> None:
     """Text on every button reaches WCAG AA 4.5:1, also under the pointer (the accent colour),
     which axe does not look at."""
+    assert_buttons_readable(browser, served.url + goal_url(served.catalog.goals[0]), scheme)
+
+
+def assert_buttons_readable(browser: object, url: str, scheme: str) -> None:
     with viewed(browser, scheme, 1280) as page:
-        page.goto(served.url + goal_url(served.catalog.goals[0]))
+        page.goto(url)
         page.wait_for_load_state("networkidle")
         buttons = page.locator(".md-typeset .md-button")
         assert buttons.count() >= 1
@@ -265,11 +278,38 @@ def test_buttons_stay_readable_at_rest_and_on_hover(
                 style = button.evaluate(
                     "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]"
                 )
-                fg = _rgb(style[0])
-                transparent = style[1] == "rgba(0, 0, 0, 0)"
-                bg = page_bg if transparent else _rgb(style[1])
+                bg = _over(style[1], page_bg)  # Zensical tints outlined buttons (rgba)
+                fg = _over(style[0], bg)
                 ratio = contrast_ratio(fg, bg)
-                assert ratio >= 4.5, (scheme, n, state, fg, bg, round(ratio, 2))
+                assert ratio >= 4.5, (url, scheme, n, state, fg, bg, round(ratio, 2))
+
+
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def served_pale_brand(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The second organization with a pale yellow primary and a pale orange accent (validation
+    only warns), built without PDFs by each engine: its download links are buttons all the same."""
+    root = make_repo("second-org", tmp_path_factory.mktemp("pale") / "repo")
+    org = root / "content" / "organization.yml"
+    text = org.read_text(encoding="utf-8")
+    text = text.replace('"#5b2a86"', '"#ffd54f"').replace('"#1b7f5a"', '"#ffe0b2"')
+    org.write_text(text.replace("paper: [letter]", "paper: [a4, letter]"), encoding="utf-8")
+    args = ["build", "--root", str(root), "--no-pdf", "--engine", request.param]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    with http_server(root / "site") as url:
+        yield url
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("where", ["goals/mentee/alpha/", "worksheets/"])
+def test_outlined_buttons_stay_readable_with_a_pale_primary_colour(
+    browser: object, served_pale_brand: str, where: str, scheme: str
+) -> None:
+    """Material draws an outlined button's text in the primary colour: a pale one vanished on
+    white (1.4:1) until the readable shade of it was used."""
+    assert_buttons_readable(browser, served_pale_brand + where, scheme)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
