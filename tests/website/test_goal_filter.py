@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
+from generator.colour import contrast_ratio
 from generator.validate.check import check_repository
 from generator.website import generate
 from tests.website import test_browser
 from tests.website.sitetools import build
-from tests.website.test_browser import http_server
+from tests.website.test_browser import _over, _rgb, http_server, viewed
 
 pytestmark = pytest.mark.browser
 browser = test_browser.browser  # the fixtures, shared
@@ -45,3 +46,26 @@ def test_filter_narrows_an_audience_page_by_text_and_by_tag(
         page.select_option(".hb-filter select", tag)
         assert sorted(visible(page)) == sorted(g.title for g in goals if tag in g.tags)
         assert page.console_errors == []
+
+
+def test_filter_fields_show_their_edges_in_both_schemes(
+    repo_copy: Path, monkeypatch: pytest.MonkeyPatch, browser: Any
+) -> None:
+    """Material strips a text field's border: the filter box was white on the white page, only
+    its grey placeholder showed. Its edge must reach 3:1 against the page (WCAG 1.4.11)."""
+    monkeypatch.setattr(generate, "NAV_GOAL_LIMIT", 10)
+    site = build(repo_copy)
+    with http_server(site) as url:
+        for scheme in ("light", "dark"):
+            with viewed(browser, scheme, 390) as tab:
+                tab.goto(url + "goals/mentee/")
+                tab.wait_for_load_state("networkidle")
+                page_bg = _rgb(tab.evaluate("getComputedStyle(document.body).backgroundColor"))
+                edges = (
+                    "e => [getComputedStyle(e).borderTopWidth, getComputedStyle(e).borderTopColor]"
+                )
+                for field in (".hb-filter input", ".hb-filter select"):
+                    width, edge = tab.eval_on_selector(field, edges)
+                    ratio = contrast_ratio(_over(edge, page_bg), page_bg)
+                    assert float(width.removesuffix("px")) >= 1, (scheme, field, width)
+                    assert ratio >= 3, (scheme, field, edge, round(ratio, 2))
