@@ -59,6 +59,28 @@ def test_goal_page_has_every_section_and_worksheet_links(second_org: Path) -> No
     assert "worksheets/a4/" not in page  # this organization prints on Letter only
 
 
+def searchable_text(index: Path, location: str) -> str:
+    """What the site's search (MkDocs' search_index.json, Zensical's search.json) holds for a
+    section: the text its words are cut from."""
+    data = json.loads(index.read_text())
+    entries = data["docs"] if "docs" in data else data["items"]
+    return " ".join(e["text"] for e in entries if e["location"] == location)
+
+
+def assert_table_cells_searchable_apart(index: Path) -> None:
+    """Table cells, and the lines of a cell, reach search as separate words: cells written
+    side by side without space were one word ("Minutes practisedA tally..."), so a word that
+    starts a cell was not found."""
+    measures = searchable_text(index, "goals/mentee/alpha/#how-to-measure-progress")
+    assert re.search(r"Minutes practised\s+A tally in the check-in log\.\s+30 a week", measures)
+    smart = searchable_text(index, "smart/#the-five-criteria")  # a <br> inside the last cell
+    assert re.search(r"\bS\s+Specific\s+Clear\.\s+What\?\s+Tip: Name it\.", smart), smart
+
+
+def test_table_cells_are_searched_as_separate_words(second_org: Path) -> None:
+    assert_table_cells_searchable_apart(second_org / "search/search_index.json")
+
+
 def test_internal_links_resolve(second_org: Path) -> None:
     for page in second_org.rglob("*.html"):
         for target in re.findall(r'href="([^"#:?]+)"', page.read_text()):

@@ -23,6 +23,7 @@ from tests.conftest import copy_repository
 from tests.fixtures import make_repo
 from tests.website.payloads import PACKS, poison_repository
 from tests.website.test_safety import scan
+from tests.website.test_site import assert_table_cells_searchable_apart
 
 ZENSICAL = Path(sys.executable).parent / "zensical"
 
@@ -61,6 +62,8 @@ def test_generated_tree_builds_with_zensical(tmp_path: Path, fixture: str) -> No
     for url in ("", "smart/", "measuring/", "worksheets/", "tags/"):
         assert (site / url / "index.html").is_file(), url
     assert (site / "assets/fonts/Lato-Regular.ttf").is_file()
+    if fixture == "second-org":
+        assert_table_cells_searchable_apart(site / "search.json")
 
 
 def test_zensical_build_of_hostile_text_has_no_active_content(tmp_path: Path) -> None:
