@@ -485,6 +485,7 @@ def mkdocs_config(
             "contact": {"name": org.contact_name, "email": org.contact_email},
             "contact_label": catalog.ui("site.footer.contact"),
             "table_label": catalog.ui("site.table"),
+            "not_found": catalog.ui("site.not_found"),
             "website": org.website or "",
             "generator": False,
         },

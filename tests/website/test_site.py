@@ -81,6 +81,20 @@ def test_table_cells_are_searched_as_separate_words(second_org: Path) -> None:
     assert_table_cells_searchable_apart(second_org / "search/search_index.json")
 
 
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_the_not_found_page_speaks_the_site_language(
+    tmp_path: Path, second_org: Path, engine: str
+) -> None:
+    """The theme's 404 page said "404 - Not found" on a German site too."""
+    assert "<h1>404 - Not found</h1>" in (second_org / "404.html").read_text()
+    root = copy_repository(tmp_path / "repo")
+    org = root / "content" / "organization.yml"
+    org.write_text(org.read_text().replace("language: en", "language: de"))
+    page = (build(root, "--engine", engine) / "404.html").read_text()
+    assert '<html lang="de"' in page and "<h1>404 \u2013 Seite nicht gefunden</h1>" in page
+    assert "Not found" not in page
+
+
 def test_internal_links_resolve(second_org: Path) -> None:
     for page in second_org.rglob("*.html"):
         for target in re.findall(r'href="([^"#:?]+)"', page.read_text()):
