@@ -64,7 +64,7 @@ def searchable_text(index: Path, location: str) -> str:
     section: the text its words are cut from."""
     data = json.loads(index.read_text())
     entries = data["docs"] if "docs" in data else data["items"]
-    return " ".join(e["text"] for e in entries if e["location"] == location)
+    return " ".join(f"{e['title']} {e['text']}" for e in entries if e["location"] == location)
 
 
 def assert_table_cells_searchable_apart(index: Path) -> None:
@@ -79,6 +79,18 @@ def assert_table_cells_searchable_apart(index: Path) -> None:
 
 def test_table_cells_are_searched_as_separate_words(second_org: Path) -> None:
     assert_table_cells_searchable_apart(second_org / "search/search_index.json")
+
+
+def test_a_tag_is_a_word_for_search(second_org: Path) -> None:
+    """Tags show as `#skills`: split only at spaces and hyphens, `#skills` was one word, and a
+    search for `skills` found neither the goal nor the tags page (mkdocs.yml sets the separator
+    MkDocs' search cuts the index and the query with)."""
+    data = json.loads((second_org / "search/search_index.json").read_text())
+    separator = re.compile(data["config"]["separator"])
+    for location in ("goals/mentee/alpha/", "tags/#tag-skills"):
+        text = searchable_text(second_org / "search/search_index.json", location)
+        words = separator.split(re.sub(r"<[^>]*>", " ", text))  # Material's worker drops markup
+        assert "#skills" in text and "skills" in words, (location, words)
 
 
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
