@@ -80,3 +80,7 @@ def test_large_layout_keeps_goals_out_of_the_nav(
     # Goal pages' tag chips lead to the tag's page.
     first = (site / f"goals/{goal.audience}/{goal.id}/index.html").read_text()
     assert f'href="../../../tags/{goal.tags[0]}/"' in first
+    # Out of the nav, a goal page has no breadcrumbs or sidebar: its audience is a link back
+    # (Zensical writes it .././).
+    assert 'class="md-path"' not in first
+    assert re.search(r'<p class="hb-meta">.*<a href="\.\./(\./)?">[^<]+</a>', first)
