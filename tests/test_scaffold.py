@@ -125,6 +125,8 @@ def test_new_fills_the_empty_working_directory(
     )
     assert code == 0, output
     assert "Created the repository here. Next: follow README.md" in output  # not "cd ."
+    org = yaml.safe_load((target / "content/organization.yml").read_text(encoding="utf-8"))
+    assert org["language"] == "de" and org["tagline"].startswith("Die eigene Richtung finden")
     assert (target / "content" / "organization.yml").is_file()
     assert not [p.name for p in target.iterdir() if p.name.endswith(".new")]
     assert [p.name for p in tmp_path.iterdir()] == ["clone"]

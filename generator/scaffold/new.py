@@ -33,6 +33,11 @@ STATIC = (".github/workflows/handbook.yml", ".gitlab-ci.yml", ".vscode/settings.
 REQUIREMENTS = "requirements.txt"
 PRE_COMMIT = ".pre-commit-config.yaml"
 HOOK_ID = "handbook-validate"  # the id in the tool's .pre-commit-hooks.yaml
+# The default catalog's tagline (organization.yml, which has no translations) in the shipped
+# languages other than English, for `new --language`.
+SAMPLE_TAGLINES = {
+    "de": "Die eigene Richtung finden, mit jemandem, der einen Teil des Weges schon gegangen ist.",
+}
 
 
 class TargetNotEmpty(HandbookError):
@@ -208,6 +213,8 @@ def _scaffold(dest: Path, source: ToolSource, identity: Identity, language: str 
     if language:
         org_file = dest / "content" / "organization.yml"
         text = set_line(org_file.read_text(encoding="utf-8"), "language", language)
+        if language in SAMPLE_TAGLINES:  # the sample's tagline is not translated content
+            text = set_line(text, "tagline", SAMPLE_TAGLINES[language])
         org_file.write_text(text, encoding="utf-8")
     source, _ = _with_wheel(dest, source)
     write_generated(dest, source)
