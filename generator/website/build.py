@@ -94,9 +94,9 @@ def build_site(
     MkDocs writes them. Zensical runs as a subprocess (see _zensical_site); `started` may hold
     one already running on this tree (see ahead.py). `progress` reports the pages generated
     and, with MkDocs, rendered and written (from the worker that runs the site's build when it
-    runs beside another job). Returns the verdicts on the
-    pages scanned ahead, for refuse_unsafe_output(passed=...). The extra files are written
-    into site_dir after the engine (which empties the folder first).
+    runs beside another job). Returns the verdicts on the pages scanned ahead, for
+    refuse_unsafe_output(passed=...). The extra files are written into site_dir after the
+    engine (which empties the folder first).
     """
     progress = progress or SiteProgress()
     key = started.key if started else None
