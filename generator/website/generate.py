@@ -554,7 +554,9 @@ def generate_docs(
     assets = {
         docs / "assets" / logo_name: logo.data,
         **{docs / "assets" / "fonts" / n: (fonts / n).read_bytes() for n in FONT_FILES.values()},
-        docs / "assets" / "brand.css": brand_css(catalog.organization, FONT_FILES).encode(),
+        docs / "assets" / "brand.css": brand_css(  # source_links: set for Zensical alone
+            catalog.organization, FONT_FILES, zensical=source_links
+        ).encode(),
         docs / "assets" / "handbook.css": (ASSETS / "handbook.css").read_bytes(),
     }
     if not directory_urls:
