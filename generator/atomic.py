@@ -25,6 +25,7 @@ from generator.problems import HandbookError
 MARKER = ".handbook-output"  # written into every output folder we build
 STAGING = Path(".cache") / "staging"
 TRASH = Path(".cache") / "trash"  # replaced outputs, deleted in the background
+SOURCES = ("content", "overrides", "schemas", ".git")  # the repository's sources: never an output
 _PROJECT_SIGNS = ("content", ".git", "pyproject.toml", "mkdocs.yml")
 
 
@@ -74,7 +75,7 @@ def check_replaceable(target: Path, root: Path, *, kind: str = "site") -> None:
         raise refuse("it is the repository or one of its parent folders")
     if target == home or home.is_relative_to(target):
         raise refuse("it is the home folder or one of its parents")
-    for sub in ("content", "overrides", "schemas", ".git"):
+    for sub in SOURCES:
         if target.is_relative_to(root / sub):
             raise refuse(f"it is inside the repository's {sub}/")
     for own in (STAGING, TRASH):  # every run empties them (it once failed half-way there)
@@ -99,7 +100,7 @@ def check_output_file(path: Path, root: Path) -> None:
     repository's sources: `-o content/organization.yml` overwrote the catalog."""
     target = Path(os.path.realpath(path))
     root = Path(os.path.realpath(root))
-    for sub in ("content", "overrides", "schemas", ".git"):
+    for sub in SOURCES:
         if target.is_relative_to(root / sub):
             raise HandbookError(
                 f"{path}: refusing to write inside the repository's {sub}/ (its sources). "

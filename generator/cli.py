@@ -394,8 +394,7 @@ def book(root: Path, paper: tuple[str, ...], output: Path) -> None:
     import tempfile
 
     from generator.book.render import render_book
-    from generator.problems import BuildFailed
-    from generator.safety.pdf import scan_pdf
+    from generator.build import refuse_unsafe_output
 
     catalog = require_catalog(root)
     bar = ProgressBar("Book")
@@ -414,16 +413,7 @@ def book(root: Path, paper: tuple[str, ...], output: Path) -> None:
             )
         finally:
             bar.close()
-        findings = [
-            f for path in made for f in scan_pdf(path.relative_to(staging).as_posix(), path)
-        ]
-        if findings:
-            listed = "\n  ".join(str(f) for f in findings[:20])
-            raise BuildFailed(
-                f"the safety scan refused to publish the book ({len(findings)} finding(s); a"
-                f" PDF in .cache/book that this build did not make? delete .cache/book):\n"
-                f"  {listed}"
-            )
+        refuse_unsafe_output(staging, root)  # the scan `build` runs, on the book alone
         written = []
         for path in made:
             target = output / path.relative_to(staging)

@@ -30,6 +30,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace
 from markupsafe import Markup
 
+from generator.problems import BuildFailed
+
 OVERRIDES = Path("overrides") / "handbook"
 MAX_OUTPUT_CHARS = 50_000_000  # one page or worksheet; the largest default page is ~100 KB
 MAX_SECONDS = 60
@@ -109,7 +111,13 @@ def _deadline(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def template_position(exc: Exception) -> str:
+def template_failure(what: str, exc: Exception) -> BuildFailed:
+    """A failed template (`what`: "a worksheet template"...) as the build's error, naming the
+    template's file and line where known: an override in overrides/handbook/, or a bug in ours."""
+    return BuildFailed(f"{_position(exc)}{what} failed: {type(exc).__name__}: {exc}")
+
+
+def _position(exc: Exception) -> str:
     """Where in a template `exc` arose, as `FILE:LINE: ` ('' when unknown): the file a syntax
     error names, else the innermost template frame of the traceback (Jinja rewrites its frames
     to the template's file and line)."""

@@ -24,7 +24,7 @@ from generator.outputs import book_path
 from generator.pdf.render import Job, Renderer, css_string, without_gc, write_cached
 from generator.problems import BuildFailed
 from generator.progress import Progress
-from generator.templating import render_bounded, template_environment, template_position
+from generator.templating import render_bounded, template_environment, template_failure
 
 TEMPLATES = Path(__file__).parent / "templates"
 BOOK_CSS = Path(__file__).parent / "assets" / "book.css"
@@ -97,9 +97,7 @@ class BookRenderer:
                 slot=page_slot,
             )
         except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
-            raise BuildFailed(
-                f"{template_position(exc)}the book template failed: {type(exc).__name__}: {exc}"
-            ) from exc
+            raise template_failure("the book template", exc) from exc
         zeros = "0" * (digits or digits_for(self.book))
         return SLOT.sub(lambda m: m[1] + zeros + m[2], html)
 

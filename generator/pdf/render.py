@@ -42,7 +42,7 @@ from generator.pool import pool_map, shared
 from generator.problems import BuildFailed
 from generator.progress import Progress
 from generator.safety.logo import catalog_logo
-from generator.templating import render_bounded, template_environment, template_position
+from generator.templating import render_bounded, template_environment, template_failure
 from generator.website.generate import _Context as _SiteContext
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -241,9 +241,7 @@ class Renderer:
         try:
             html = self._render(job, start)
         except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
-            raise BuildFailed(
-                f"{template_position(exc)}a worksheet template failed: {type(exc).__name__}: {exc}"
-            ) from exc
+            raise template_failure("a worksheet template", exc) from exc
         # The version hashes what the sheet prints, so it changes exactly when its text does
         # (a catalog-wide hash would also defeat the PDF cache on every edit).
         version = hashlib.sha256(html.encode("utf-8")).hexdigest()[:12]

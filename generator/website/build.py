@@ -14,11 +14,10 @@ from jinja2 import TemplateError
 
 from generator.catalog.model import Catalog
 from generator.pool import pool_list, report, shared
-from generator.problems import BuildFailed
 from generator.progress import Progress, SiteProgress
 from generator.resources import theme_overrides
 from generator.safety.scan import prepare
-from generator.templating import template_position
+from generator.templating import template_failure
 from generator.website import ahead, engines, mkdocs_parallel
 from generator.website.engines import DEFAULT_ENGINE, engine_environment
 from generator.website.generate import Generated, generate_docs
@@ -59,9 +58,7 @@ def generate_tree(
             catalog, build_dir, directory_urls, engine == "zensical", progress
         )
     except TemplateError as exc:  # an override in overrides/handbook/ (or a bug in ours)
-        raise BuildFailed(
-            f"{template_position(exc)}a handbook page template failed: {type(exc).__name__}: {exc}"
-        ) from exc
+        raise template_failure("a handbook page template", exc) from exc
     if key is not None:
         ahead.record(build_dir, key)
     return generated
